@@ -1,0 +1,61 @@
+// Config: the parsed, validated configuration file. A plain value; see docs/configuration.md
+// for every key, its default and unit. Built only by LoadConfig (exporter/config/), which
+// rejects unknown keys and bad values with the key and the line.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fme/clock.h"
+#include "fme/http_client.h"
+#include "fme/status.h"
+
+namespace fme {
+
+// How often and how patiently one target is polled.
+struct PollSettings {
+  Duration interval = std::chrono::seconds(15);
+  Duration timeout = std::chrono::seconds(10);  // per poll; must not exceed interval
+  double jitter = 0.1;  // each interval is stretched or shrunk by up to this fraction
+};
+
+struct HttpSettings {
+  Duration connect_timeout = std::chrono::seconds(5);
+  std::size_t max_response_bytes = 64u << 20;
+  int max_redirects = 5;
+};
+
+struct FlinkClusterConfig {
+  std::string name;      // flink_cluster label
+  std::string rest_url;  // JobManager REST base URL, no trailing slash
+  PollSettings poll;     // global values unless overridden
+  HttpAuth auth;         // secrets already resolved from *_file / ${ENV}
+};
+
+struct MesosClusterConfig {
+  std::string name;                 // mesos_cluster label
+  std::vector<std::string> masters;  // base URLs, no trailing slash
+  PollSettings poll;
+  HttpAuth auth;
+};
+
+struct Config {
+  PollSettings poll;  // global defaults
+  HttpSettings http;
+  std::vector<MesosClusterConfig> mesos_clusters;
+  std::vector<FlinkClusterConfig> flink_clusters;
+};
+
+// Parses and validates YAML text. `origin` names the file in messages.
+// Errors look like: `<origin>:12: flink_clusters[1].poll_interval: invalid duration "5x"`.
+// `${NAME}` in any string value is replaced by the environment variable NAME (an unset variable
+// is an error); `password_file` / `bearer_token_file` are read relative to `base_dir`.
+Result<Config> ParseConfig(const std::string& yaml_text, const std::string& origin,
+                           const std::string& base_dir);
+
+// Reads and parses a file.
+Result<Config> LoadConfigFile(const std::string& path);
+
+}  // namespace fme

@@ -1,0 +1,41 @@
+// Source: one upstream target (one Flink cluster, one Mesos cluster).
+//
+// Poll() fetches what the target knows and returns plain value types; it knows nothing of
+// Prometheus, scheduling or other targets. It must return by `deadline` (give or take the
+// HttpClient's granularity) and report failure as a Status, never by throwing. The Poller
+// guarantees that Poll() of one Source is never called concurrently with itself, so a Source
+// may keep state between polls (a cached version, a leader) without locking.
+#pragma once
+
+#include <string>
+#include <variant>
+
+#include "fme/clock.h"
+#include "fme/model/flink.h"
+#include "fme/model/mesos.h"
+#include "fme/status.h"
+
+namespace fme {
+
+enum class SourceKind { kFlink, kMesos };
+
+// "flink" or "mesos": the `source` label of self-metrics.
+std::string_view SourceKindName(SourceKind kind);
+
+// Identity of a target as users see it. `url` is for display: it never carries credentials.
+struct TargetInfo {
+  SourceKind kind = SourceKind::kFlink;
+  std::string name;  // the flink_cluster / mesos_cluster label value; unique per kind
+  std::string url;   // REST URL, or the masters joined with ","
+};
+
+using Observation = std::variant<FlinkObservation, MesosObservation>;
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  virtual const TargetInfo& target() const = 0;
+  virtual Result<Observation> Poll(SteadyTime deadline) = 0;
+};
+
+}  // namespace fme
