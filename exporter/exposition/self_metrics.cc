@@ -1,0 +1,125 @@
+#include "exposition/self_metrics.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "exposition/text_writer.h"
+
+namespace fme {
+namespace {
+
+// Error kinds a poll can fail with; pre-created so every series exists from the start.
+constexpr StatusCode kPollErrorKinds[] = {
+    StatusCode::kUnavailable, StatusCode::kTimeout,  StatusCode::kHttpStatus,
+    StatusCode::kParseError,  StatusCode::kTooLarge, StatusCode::kRedirect,
+    StatusCode::kTls,         StatusCode::kInternal,
+};
+
+prometheus::Labels TargetLabels(const TargetInfo& t) {
+  return {{"source", std::string(SourceKindName(t.kind))}, {"target", t.name}};
+}
+
+std::vector<std::pair<std::string, std::string>> LabelKey(const prometheus::ClientMetric& m) {
+  std::vector<std::pair<std::string, std::string>> key;
+  for (const auto& l : m.label) key.emplace_back(l.name, l.value);
+  return key;
+}
+
+}  // namespace
+
+SelfMetrics::SelfMetrics(Clock& clock, std::string version, std::string revision)
+    : clock_(clock),
+      registry_(std::make_shared<prometheus::Registry>()),
+      poll_duration_(prometheus::BuildGauge()
+                         .Name("flink_mesos_exporter_poll_duration_seconds")
+                         .Help("Duration of the last poll of the target.")
+                         .Register(*registry_)),
+      poll_success_(prometheus::BuildGauge()
+                        .Name("flink_mesos_exporter_poll_success")
+                        .Help("Whether the last poll of the target succeeded.")
+                        .Register(*registry_)),
+      last_success_(prometheus::BuildGauge()
+                        .Name("flink_mesos_exporter_last_success_timestamp_seconds")
+                        .Help("When the last successful poll of the target finished (Unix time).")
+                        .Register(*registry_)),
+      poll_errors_(prometheus::BuildCounter()
+                       .Name("flink_mesos_exporter_poll_errors_total")
+                       .Help("Failed polls of the target, by kind of failure.")
+                       .Register(*registry_)),
+      requests_(prometheus::BuildCounter()
+                    .Name("flink_mesos_exporter_upstream_requests_total")
+                    .Help("HTTP requests sent upstream, by HTTP status code or transport error kind.")
+                    .Register(*registry_)),
+      snapshot_age_(prometheus::BuildGauge()
+                        .Name("flink_mesos_exporter_snapshot_age_seconds")
+                        .Help("Age of the published snapshot at scrape time; grows when polling stalls.")
+                        .Register(*registry_)
+                        .Add({})),
+      series_(prometheus::BuildGauge()
+                  .Name("flink_mesos_exporter_series")
+                  .Help("Series in the last rendered snapshot, excluding these self-metrics.")
+                  .Register(*registry_)
+                  .Add({})) {
+  prometheus::BuildGauge()
+      .Name("flink_mesos_exporter_build_info")
+      .Help("Version and revision the exporter was built from; always 1.")
+      .Register(*registry_)
+      .Add({{"version", std::move(version)}, {"revision", std::move(revision)}})
+      .Set(1);
+}
+
+void SelfMetrics::AddTarget(const TargetInfo& target) {
+  auto labels = TargetLabels(target);
+  poll_duration_.Add(labels);
+  poll_success_.Add(labels);
+  for (StatusCode code : kPollErrorKinds) {
+    auto with_kind = labels;
+    with_kind["kind"] = std::string(StatusCodeName(code));
+    poll_errors_.Add(with_kind);
+  }
+}
+
+void SelfMetrics::OnPollDone(const TargetInfo& target, const PollOutcome& outcome) {
+  auto labels = TargetLabels(target);
+  poll_duration_.Add(labels).Set(ToSeconds(outcome.duration));
+  poll_success_.Add(labels).Set(outcome.status.ok() ? 1 : 0);
+  if (outcome.status.ok()) {
+    last_success_.Add(labels).Set(ToUnixSeconds(clock_.Now()));
+  } else {
+    labels["kind"] = std::string(StatusCodeName(outcome.status.code()));
+    poll_errors_.Add(labels).Increment();
+  }
+}
+
+void SelfMetrics::CountRequest(const TargetInfo& target, const std::string& code) {
+  auto labels = TargetLabels(target);
+  labels["code"] = code;
+  requests_.Add(labels).Increment();
+}
+
+void SelfMetrics::SetSeries(double series) { series_.Set(series); }
+
+std::string SelfMetrics::RenderTail(WallTime snapshot_created) {
+  std::lock_guard lock(render_mu_);
+  snapshot_age_.Set(std::max(0.0, ToSeconds(clock_.Now() - snapshot_created)));
+  // Written with our TextWriter, series sorted by labels, so the output is deterministic.
+  std::string out;
+  TextWriter w(out);
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  for (auto& family : families) {
+    std::sort(family.metric.begin(), family.metric.end(), [](const auto& a, const auto& b) {
+      return LabelKey(a) < LabelKey(b);
+    });
+    const bool counter = family.type == prometheus::MetricType::Counter;
+    w.Family(family.name, family.help, counter ? MetricType::kCounter : MetricType::kGauge);
+    std::vector<Label> labels;
+    for (const auto& m : family.metric) {
+      labels.clear();
+      for (const auto& l : m.label) labels.emplace_back(l.name, l.value);
+      w.Sample(labels, counter ? m.counter.value : m.gauge.value);
+    }
+  }
+  return out;
+}
+
+}  // namespace fme

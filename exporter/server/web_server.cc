@@ -1,0 +1,173 @@
+#include "server/web_server.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cctype>
+
+#include "exposition/gzip_parts.h"
+#include "server/landing_page.h"
+
+namespace fme {
+namespace {
+
+constexpr const char* kTextFormat = "text/plain; version=0.0.4; charset=utf-8";
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Serves the concatenation of `pieces` without copying them; `owner` keeps them alive.
+void ServePieces(httplib::Response& res, std::vector<std::string_view> pieces,
+                 std::shared_ptr<const void> owner) {
+  std::size_t total = 0;
+  for (auto p : pieces) total += p.size();
+  res.set_content_provider(
+      total, kTextFormat,
+      [pieces = std::move(pieces), owner = std::move(owner)](std::size_t offset, std::size_t,
+                                                              httplib::DataSink& sink) {
+        std::size_t start = 0;
+        for (auto p : pieces) {
+          if (offset < start + p.size()) {
+            std::size_t from = offset - start;
+            return sink.write(p.data() + from, p.size() - from);
+          }
+          start += p.size();
+        }
+        return false;
+      });
+}
+
+}  // namespace
+
+Result<std::pair<std::string, int>> ParseListenAddress(std::string_view address) {
+  std::size_t colon = address.rfind(':');
+  if (colon == std::string_view::npos) {
+    return Status::InvalidArgument("listen address \"" + std::string(address) +
+                                   "\" needs a port, e.g. \":22105\"");
+  }
+  std::string_view host = address.substr(0, colon);
+  std::string_view port_text = address.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  int port = -1;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 0 || port > 65535) {
+    return Status::InvalidArgument("listen address \"" + std::string(address) + "\": invalid port");
+  }
+  return std::make_pair(host.empty() ? std::string("0.0.0.0") : std::string(host), port);
+}
+
+bool AcceptsGzip(std::string_view header) {
+  std::string lower = Lower(header);
+  std::string_view rest = lower;
+  while (!rest.empty()) {
+    std::size_t comma = rest.find(',');
+    std::string_view item = Trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    std::size_t semi = item.find(';');
+    std::string_view coding = Trim(item.substr(0, semi));
+    if (coding != "gzip" && coding != "*") continue;
+    if (semi == std::string_view::npos) return true;
+    std::string_view params = Trim(item.substr(semi + 1));
+    if (params.rfind("q=", 0) == 0) {
+      double q = std::strtod(std::string(params.substr(2)).c_str(), nullptr);
+      return q > 0;
+    }
+    return true;
+  }
+  return false;
+}
+
+WebServer::WebServer(WebServerOptions options, ExpositionCache& cache, SelfMetrics& self,
+                     SnapshotStore& store, Clock& clock)
+    : options_(std::move(options)),
+      cache_(cache),
+      self_(self),
+      store_(store),
+      clock_(clock),
+      server_(std::make_unique<httplib::Server>()) {}
+
+WebServer::~WebServer() { Stop(); }
+
+void WebServer::InstallRoutes() {
+  httplib::Server& s = *server_;
+  const int threads = std::max(1, options_.worker_threads);
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+
+  s.Get(options_.telemetry_path, [this](const httplib::Request& req, httplib::Response& res) {
+    std::shared_ptr<const Rendered> body = cache_.Current();
+    std::string tail = self_.RenderTail(body->snapshot_created);
+    if (AcceptsGzip(req.get_header_value("Accept-Encoding"))) {
+      auto suffix = std::make_shared<const std::string>(GzipSuffix(body->gzip, tail));
+      res.set_header("Content-Encoding", "gzip");
+      ServePieces(res, {GzipHeader(), body->gzip.deflate, *suffix},
+                  std::make_shared<std::pair<decltype(body), decltype(suffix)>>(body, suffix));
+    } else {
+      auto owned_tail = std::make_shared<const std::string>(std::move(tail));
+      ServePieces(res, {body->text, *owned_tail},
+                  std::make_shared<std::pair<decltype(body), decltype(owned_tail)>>(body, owned_tail));
+    }
+    res.set_header("Vary", "Accept-Encoding");
+  });
+
+  s.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("Healthy.\n", "text/plain; charset=utf-8");
+  });
+
+  s.Get("/-/ready", [this](const httplib::Request&, httplib::Response& res) {
+    SnapshotPtr snap = store_.Current();
+    std::size_t polled = static_cast<std::size_t>(
+        std::count_if(snap->targets.begin(), snap->targets.end(), [](const auto& t) { return t->polled; }));
+    if (polled == snap->targets.size()) {
+      res.set_content("Ready.\n", "text/plain; charset=utf-8");
+    } else {
+      res.status = 503;
+      res.set_content("Not ready: " + std::to_string(polled) + " of " +
+                          std::to_string(snap->targets.size()) + " targets polled.\n",
+                      "text/plain; charset=utf-8");
+    }
+  });
+
+  s.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+    LandingPageInfo info{options_.version, options_.revision, options_.telemetry_path};
+    res.set_content(RenderLandingPage(*store_.Current(), info, clock_.Now()), "text/html; charset=utf-8");
+  });
+
+  s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.status == 404) res.set_content("404 page not found\n", "text/plain; charset=utf-8");
+  });
+}
+
+Status WebServer::Start() {
+  InstallRoutes();
+  if (options_.port == 0) {
+    port_ = server_->bind_to_any_port(options_.host);
+    if (port_ <= 0) return Status::Unavailable("cannot bind " + options_.host + ":0");
+  } else {
+    if (!server_->bind_to_port(options_.host, options_.port)) {
+      return Status::Unavailable("cannot listen on " + options_.host + ":" +
+                                 std::to_string(options_.port) + " (address in use or not permitted)");
+    }
+    port_ = options_.port;
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  return Status::Ok();
+}
+
+void WebServer::Stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace fme

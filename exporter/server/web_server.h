@@ -1,0 +1,68 @@
+// WebServer: the exporter's HTTP surface on cpp-httplib.
+//
+//   <telemetry path>  cached exposition (+ self-metrics), gzip when accepted
+//   /                 landing page
+//   /-/healthy        200 while the process serves
+//   /-/ready          200 once every target has been polled once, else 503
+//   anything else     404
+//
+// A bounded pool of worker threads serves requests; a scrape never waits on an upstream.
+// Start() binds (port 0 picks a free port, see port()) and serves on a background thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "exposition/exposition_cache.h"
+#include "exposition/self_metrics.h"
+#include "fme/snapshot_store.h"
+#include "fme/status.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace fme {
+
+struct WebServerOptions {
+  std::string host = "0.0.0.0";
+  int port = 22105;
+  std::string telemetry_path = "/metrics";
+  int worker_threads = 8;
+  std::string version;
+  std::string revision;
+};
+
+// Parses a listen address: ":22105", "127.0.0.1:0", "[::1]:9000", "host:port".
+Result<std::pair<std::string, int>> ParseListenAddress(std::string_view address);
+
+// True when an Accept-Encoding header value accepts gzip (token present, q not 0).
+bool AcceptsGzip(std::string_view accept_encoding);
+
+class WebServer {
+ public:
+  WebServer(WebServerOptions options, ExpositionCache& cache, SelfMetrics& self,
+            SnapshotStore& store, Clock& clock);
+  ~WebServer();
+  WebServer(const WebServer&) = delete;
+  WebServer& operator=(const WebServer&) = delete;
+
+  Status Start();
+  void Stop();
+  int port() const { return port_; }
+
+ private:
+  void InstallRoutes();
+
+  WebServerOptions options_;
+  ExpositionCache& cache_;
+  SelfMetrics& self_;
+  SnapshotStore& store_;
+  Clock& clock_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace fme

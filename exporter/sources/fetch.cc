@@ -1,0 +1,33 @@
+#include "sources/fetch.h"
+
+namespace fme {
+namespace {
+
+// Keeps error messages to one short line whatever the upstream sent.
+std::string Excerpt(const std::string& body) {
+  constexpr std::size_t kMax = 200;
+  std::string out;
+  for (char c : body.substr(0, kMax)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  if (body.size() > kMax) out += "...";
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> FetchOk(HttpClient& http, const std::string& url, SteadyTime deadline,
+                            const HttpAuth& auth) {
+  HttpRequest req;
+  req.url = url;
+  req.deadline = deadline;
+  req.auth = auth;
+  Result<HttpResponse> res = http.Send(req);
+  if (!res.ok()) return res.status();  // transport errors already name the URL
+  if (res->status < 200 || res->status > 299) {
+    std::string msg = "GET " + url + ": HTTP " + std::to_string(res->status);
+    if (!res->body.empty()) msg += ": " + Excerpt(res->body);
+    return Status::HttpStatus(std::move(msg));
+  }
+  return std::move(res->body);
+}
+
+}  // namespace fme

@@ -1,0 +1,16 @@
+// Fetch: one GET to an upstream that must answer 2xx; anything else is an error value.
+#pragma once
+
+#include <string>
+
+#include "fme/http_client.h"
+
+namespace fme {
+
+// GETs `url` and returns the body of a 2xx answer. A non-2xx answer gives kHttpStatus with the
+// status code and the start of the body (upstream error bodies explain themselves, e.g. Flink's
+// {"errors":[...]} and Mesos' "No leader elected").
+Result<std::string> FetchOk(HttpClient& http, const std::string& url, SteadyTime deadline,
+                            const HttpAuth& auth);
+
+}  // namespace fme

@@ -1,0 +1,96 @@
+// Poller: runs every Source on its own interval and publishes the outcome to the SnapshotStore.
+//
+// Scheduling is fixed-rate with jitter: a target's next poll is due one interval (stretched or
+// shrunk by up to `jitter` of it) after the previous one was due, and the first poll is due
+// within the first 10 % of an interval, so targets do not all start at once. Each poll runs on
+// the Executor with a deadline of `timeout`. A target whose poll is still running when it is due
+// again is skipped for that round (never two polls of one target at once), and since each poll
+// is its own task, a slow target never delays another (given as many executor threads as
+// targets, which App provides).
+//
+// Thread-safety: all public methods are thread-safe. RunDue() is the whole scheduling step; tests
+// call it with a FakeClock and a manual Executor, production calls Run() on its own thread.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <vector>
+
+#include "fme/clock.h"
+#include "fme/config.h"
+#include "fme/snapshot_store.h"
+#include "fme/source.h"
+
+namespace fme {
+
+// Where polls run. Submit() must not run the task inline when called from RunDue() in
+// production; tests may queue tasks and run them whenever they like.
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  virtual void Submit(std::function<void()> task) = 0;
+};
+
+// Outcome of one poll, reported to the observer (self-metrics, logging).
+struct PollOutcome {
+  Duration duration{};
+  Status status;  // OK on success
+};
+
+class PollObserver {
+ public:
+  virtual ~PollObserver() = default;
+  // Called on the polling thread after the store was updated.
+  virtual void OnPollDone(const TargetInfo& target, const PollOutcome& outcome) = 0;
+};
+
+class Poller {
+ public:
+  Poller(Clock& clock, Executor& executor, SnapshotStore& store, PollObserver* observer,
+         uint64_t seed = std::random_device{}());
+  ~Poller();
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  // Registers a target. Call before Run(); the store learns of it through SetTargets().
+  void AddTarget(std::unique_ptr<Source> source, PollSettings settings);
+
+  // Submits every due target that is not already polling. Returns when the next one is due.
+  SteadyTime RunDue();
+
+  // Loops over RunDue() until Stop(). Waits on the real steady clock between rounds.
+  void Run();
+  void Stop();
+
+  // Number of polls currently running (for tests and shutdown).
+  int InFlight() const;
+
+ private:
+  struct Entry {
+    std::unique_ptr<Source> source;
+    PollSettings settings;
+    SteadyTime next_due;
+    bool in_flight = false;
+    TargetState state;  // last published; only touched by the entry's own poll
+  };
+
+  void PollOnce(Entry& entry);
+  Duration Jittered(const PollSettings& s);
+
+  Clock& clock_;
+  Executor& executor_;
+  SnapshotStore& store_;
+  PollObserver* observer_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Entry>> entries_;  // guarded by mu_ (the vector and flags)
+  std::mt19937_64 rng_;                          // guarded by mu_
+  bool stopping_ = false;                        // guarded by mu_
+  int in_flight_ = 0;                            // guarded by mu_
+};
+
+}  // namespace fme
