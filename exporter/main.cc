@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   web.version = FME_VERSION;
   web.revision = FME_REVISION;
 
+  // A peer closing a TLS connection mid-write must not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
   // Signals are taken synchronously by this thread; every thread started later inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);

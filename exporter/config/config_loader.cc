@@ -1,0 +1,771 @@
+// ParseConfig / LoadConfigFile: YAML text -> validated Config.
+//
+// The loader walks the document once, collecting every problem instead of stopping at the
+// first, so that `--config.check` can show them all. Each problem is formatted as
+// `<origin>:<line>: <key path>: <problem>`; the problems are sorted by line and joined with
+// newlines into one kInvalidConfig Status. yaml-cpp exceptions never escape.
+//
+// Secrets (passwords, bearer tokens, URLs carrying credentials) are never put in a message.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "config/duration.h"
+#include "fme/config.h"
+
+namespace fme {
+namespace {
+
+constexpr std::size_t kMaxSecretFileBytes = std::size_t{64} * 1024;
+constexpr int kMaxRedirectsLimit = 20;
+
+// Escapes a user-supplied string for an error message, keeping the message on one line.
+std::string Escape(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string Quote(std::string_view s) { return "\"" + Escape(s) + "\""; }
+
+std::string Describe(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Scalar: return "a scalar";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a mapping";
+    default: return "nothing";
+  }
+}
+
+std::string JoinPath(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+std::string IndexPath(const std::string& path, std::size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+bool HasControlChar(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+// Levenshtein distance, for "did you mean" hints on unknown keys.
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// Replaces ${NAME} with the environment variable NAME and $$ with $. Any other `$` is kept as
+// is, so that passwords containing `$` need no escaping unless followed by `{` or `$`.
+bool ExpandEnv(std::string_view in, std::string* out, std::string* problem) {
+  out->clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '$' || i + 1 == in.size() || (in[i + 1] != '$' && in[i + 1] != '{')) {
+      *out += in[i];
+      continue;
+    }
+    if (in[i + 1] == '$') {
+      *out += '$';
+      ++i;
+      continue;
+    }
+    const std::size_t close = in.find('}', i + 2);
+    if (close == std::string_view::npos) {
+      *problem = "unterminated ${ (write $$ for a literal $)";
+      return false;
+    }
+    const std::string_view name = in.substr(i + 2, close - i - 2);
+    const bool valid_name = !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
+                            std::all_of(name.begin(), name.end(), [](char c) {
+                              return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                     (c >= '0' && c <= '9') || c == '_';
+                            });
+    if (!valid_name) {
+      *problem = "invalid environment variable name " + Quote(name);
+      return false;
+    }
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr) {
+      *problem = "environment variable " + std::string(name) + " is not set";
+      return false;
+    }
+    *out += value;
+    i = close;
+  }
+  return true;
+}
+
+// Checks an absolute http(s) base URL and normalises it: lower-case scheme, one trailing
+// slash removed. The URL is echoed in problems unless it may contain credentials.
+bool NormalizeUrl(std::string_view url, std::string* out, std::string* problem) {
+  if (url.find('@') != std::string_view::npos) {
+    *problem = "URL must not contain '@' or credentials (put them in basic_auth)";
+    return false;
+  }
+  const std::string quoted = Quote(url);
+  const std::size_t sep = url.find("://");
+  if (sep == std::string_view::npos) {
+    *problem = "invalid URL " + quoted + " (expected http(s)://host[:port][/path])";
+    return false;
+  }
+  std::string scheme(url.substr(0, sep));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  if (scheme != "http" && scheme != "https") {
+    *problem = "URL " + quoted + " must use http or https";
+    return false;
+  }
+  if (HasControlChar(url) || url.find(' ') != std::string_view::npos) {
+    *problem = "URL " + quoted + " contains spaces or control characters";
+    return false;
+  }
+  if (url.find_first_of("?#") != std::string_view::npos) {
+    *problem = "URL " + quoted + " must not have a query or fragment";
+    return false;
+  }
+  const std::string_view rest = url.substr(sep + 3);
+  const std::size_t slash = rest.find('/');
+  const std::string_view authority = rest.substr(0, slash);
+  std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
+
+  std::string_view host = authority;
+  std::string_view port;
+  bool has_port = false;
+  if (!authority.empty() && authority[0] == '[') {  // IPv6 literal
+    const std::size_t close = authority.find(']');
+    const std::string_view after =
+        close == std::string_view::npos ? "" : authority.substr(close + 1);
+    const std::string_view inner =
+        close == std::string_view::npos ? "" : authority.substr(1, close - 1);
+    const bool ok = close != std::string_view::npos && !inner.empty() &&
+                    inner.find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos &&
+                    (after.empty() || after[0] == ':');
+    if (!ok) {
+      *problem = "URL " + quoted + " has an invalid IPv6 host";
+      return false;
+    }
+    host = authority.substr(0, close + 1);
+    has_port = !after.empty();
+    if (has_port) port = after.substr(1);
+  } else {
+    const std::size_t colon = authority.find(':');
+    if (colon != std::string_view::npos) {
+      if (authority.find(':', colon + 1) != std::string_view::npos) {
+        *problem = "URL " + quoted + " has an invalid host (IPv6 addresses go in [brackets])";
+        return false;
+      }
+      host = authority.substr(0, colon);
+      port = authority.substr(colon + 1);
+      has_port = true;
+    }
+    const bool host_ok = std::all_of(host.begin(), host.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '-' || c == '.' || c == '_' || c == '~';
+    });
+    if (!host_ok) {
+      *problem = "URL " + quoted + " has an invalid host";
+      return false;
+    }
+  }
+  if (host.empty()) {
+    *problem = "URL " + quoted + " has no host";
+    return false;
+  }
+  if (has_port) {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value < 1 ||
+        value > 65535) {
+      *problem = "URL " + quoted + " has an invalid port (expected 1..65535)";
+      return false;
+    }
+  }
+  if (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  *out = scheme + "://" + std::string(authority) + std::string(path);
+  return true;
+}
+
+// A value in a mapping, with the 1-based line of its key.
+struct Field {
+  YAML::Node value;
+  int line = 0;
+};
+using Fields = std::map<std::string, Field, std::less<>>;
+
+// A per-target (or global) poll setting as written, with where it was written.
+struct PollKeys {
+  std::optional<Duration> interval, timeout;
+  std::optional<double> jitter;
+  int interval_line = 0, timeout_line = 0;
+};
+
+class Loader {
+ public:
+  Loader(std::string origin, std::string base_dir)
+      : origin_(std::move(origin)), base_dir_(std::move(base_dir)) {}
+
+  Result<Config> Load(const std::string& text);
+
+ private:
+  void Error(int line, const std::string& path, const std::string& problem) {
+    problems_.push_back(
+        {line, origin_ + ":" + std::to_string(line) + ": " + path + ": " + problem});
+  }
+
+  static int LineOf(const YAML::Node& n, int fallback) {
+    return n.Mark().is_null() ? fallback : n.Mark().line + 1;
+  }
+  // Where a value problem is reported: the value itself unless it is empty (yaml-cpp puts an
+  // empty value's mark on the following line).
+  static int ValueLine(const Field& f) {
+    return f.value.IsNull() ? f.line : LineOf(f.value, f.line);
+  }
+
+  std::optional<Fields> ReadMap(const YAML::Node& node, const std::string& path, int line,
+                                std::initializer_list<std::string_view> known);
+  std::optional<std::string> ReadString(const Field& f, const std::string& path);
+  std::optional<Duration> ReadDuration(const Field& f, const std::string& path);
+  std::optional<double> ReadJitter(const Field& f, const std::string& path);
+  std::optional<std::string> ReadUrl(const Field& f, const std::string& path);
+  std::optional<std::string> ReadSecretFile(const Field& f, const std::string& path);
+
+  PollKeys ReadPollKeys(const Fields& fields, const std::string& path);
+  PollSettings ApplyPoll(const PollSettings& base, const PollKeys& own, const std::string& path,
+                         bool is_global);
+  void ReadGlobal(const Field& f, Config* config);
+  HttpAuth ReadAuth(const Fields& fields, const std::string& path);
+  // Reads name, poll overrides and auth into *out; returns the item's keys, or nothing when
+  // the item is not a mapping.
+  template <typename Cluster>
+  std::optional<Fields> ReadClusterCommon(const YAML::Node& item, const std::string& path, int line,
+                                          std::initializer_list<std::string_view> known,
+                                          std::map<std::string, int>* names,
+                                          const PollSettings& global, Cluster* out);
+  void ReadMesos(const Field& f, Config* config);
+  void ReadFlink(const Field& f, Config* config);
+
+  struct Problem {
+    int line;
+    std::string text;
+  };
+  std::string origin_;
+  std::string base_dir_;
+  std::vector<Problem> problems_;
+};
+
+std::optional<Fields> Loader::ReadMap(const YAML::Node& node, const std::string& path, int line,
+                                      std::initializer_list<std::string_view> known) {
+  Fields fields;
+  if (node.IsNull()) return fields;  // `key:` with nothing under it: an empty mapping
+  if (!node.IsMap()) {
+    Error(LineOf(node, line), path, "expected a mapping, got " + Describe(node));
+    return std::nullopt;
+  }
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const int key_line = LineOf(it->first, line);
+    if (!it->first.IsScalar()) {
+      Error(key_line, path, "mapping keys must be plain strings, got " + Describe(it->first));
+      continue;
+    }
+    const std::string& key = it->first.Scalar();
+    const std::string key_path = JoinPath(path, Escape(key));
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string problem = "unknown key";
+      for (std::string_view candidate : known) {
+        if (EditDistance(key, candidate) <= 2) {
+          problem += " (did you mean " + std::string(candidate) + "?)";
+          break;
+        }
+      }
+      Error(key_line, key_path, problem);
+      continue;
+    }
+    if (auto prev = fields.find(key); prev != fields.end()) {
+      Error(key_line, key_path,
+            "duplicate key (first at line " + std::to_string(prev->second.line) + ")");
+      continue;
+    }
+    fields.emplace(key, Field{it->second, key_line});
+  }
+  return fields;
+}
+
+std::optional<std::string> Loader::ReadString(const Field& f, const std::string& path) {
+  if (f.value.IsNull()) {
+    Error(f.line, path, "missing value");
+    return std::nullopt;
+  }
+  if (!f.value.IsScalar()) {
+    Error(ValueLine(f), path, "expected a single value, got " + Describe(f.value));
+    return std::nullopt;
+  }
+  std::string out, problem;
+  if (!ExpandEnv(f.value.Scalar(), &out, &problem)) {
+    Error(ValueLine(f), path, problem);
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<Duration> Loader::ReadDuration(const Field& f, const std::string& path) {
+  const std::optional<std::string> text = ReadString(f, path);
+  if (!text) return std::nullopt;
+  Result<Duration> d = ParseDuration(*text);
+  if (!d.ok()) {
+    Error(ValueLine(f), path, d.status().message());
+    return std::nullopt;
+  }
+  if (*d <= Duration::zero()) {
+    Error(ValueLine(f), path, "must be greater than 0");
+    return std::nullopt;
+  }
+  return *d;
+}
+
+std::optional<double> Loader::ReadJitter(const Field& f, const std::string& path) {
+  const std::optional<std::string> text = ReadString(f, path);
+  if (!text) return std::nullopt;
+  double value = 0;
+  const char* end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (text->empty() || ec != std::errc() || ptr != end || !std::isfinite(value)) {
+    Error(ValueLine(f), path, "invalid number " + Quote(*text) + " (expected e.g. 0.1)");
+    return std::nullopt;
+  }
+  if (value < 0 || value >= 0.5) {
+    Error(ValueLine(f), path, "must be at least 0 and less than 0.5, got " + *text);
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::string> Loader::ReadUrl(const Field& f, const std::string& path) {
+  const std::optional<std::string> text = ReadString(f, path);
+  if (!text) return std::nullopt;
+  std::string url, problem;
+  if (!NormalizeUrl(*text, &url, &problem)) {
+    Error(ValueLine(f), path, problem);
+    return std::nullopt;
+  }
+  return url;
+}
+
+// Reads a secret from a file named relative to the config file's directory. Only the path
+// and the system's reason ever appear in a message, never the contents.
+std::optional<std::string> Loader::ReadSecretFile(const Field& f, const std::string& path) {
+  const std::optional<std::string> name = ReadString(f, path);
+  if (!name) return std::nullopt;
+  if (name->empty()) {
+    Error(ValueLine(f), path, "must not be empty");
+    return std::nullopt;
+  }
+  std::filesystem::path file(*name);
+  if (file.is_relative() && !base_dir_.empty()) file = std::filesystem::path(base_dir_) / file;
+  const std::string shown = Quote(file.string());
+
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    Error(ValueLine(f), path, "cannot read " + shown + ": is a directory");
+    return std::nullopt;
+  }
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> fp(std::fopen(file.c_str(), "rb"), &std::fclose);
+  if (!fp) {
+    Error(ValueLine(f), path, "cannot read " + shown + ": " + std::strerror(errno));
+    return std::nullopt;
+  }
+  std::string secret;
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, fp.get())) > 0) {
+    secret.append(buf, n);
+    if (secret.size() > kMaxSecretFileBytes) {
+      Error(ValueLine(f), path,
+            "cannot read " + shown + ": larger than " + std::to_string(kMaxSecretFileBytes) +
+                " bytes");
+      return std::nullopt;
+    }
+  }
+  if (std::ferror(fp.get())) {
+    Error(ValueLine(f), path, "cannot read " + shown + ": " + std::strerror(errno));
+    return std::nullopt;
+  }
+  // Files written by editors and `echo` end with a newline that is not part of the secret.
+  // "\r\n" counts as one newline.
+  if (!secret.empty() && secret.back() == '\n') {
+    secret.pop_back();
+    if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+  }
+  return secret;
+}
+
+PollKeys Loader::ReadPollKeys(const Fields& fields, const std::string& path) {
+  PollKeys keys;
+  if (auto it = fields.find("poll_interval"); it != fields.end()) {
+    keys.interval = ReadDuration(it->second, JoinPath(path, "poll_interval"));
+    keys.interval_line = ValueLine(it->second);
+  }
+  if (auto it = fields.find("poll_timeout"); it != fields.end()) {
+    keys.timeout = ReadDuration(it->second, JoinPath(path, "poll_timeout"));
+    keys.timeout_line = ValueLine(it->second);
+  }
+  if (auto it = fields.find("poll_jitter"); it != fields.end()) {
+    keys.jitter = ReadJitter(it->second, JoinPath(path, "poll_jitter"));
+  }
+  return keys;
+}
+
+// Overrides `base` field by field and checks timeout <= interval. The problem is reported at
+// a key this mapping sets; when it sets neither, the mismatch is not its fault.
+PollSettings Loader::ApplyPoll(const PollSettings& base, const PollKeys& own,
+                               const std::string& path, bool is_global) {
+  PollSettings poll = base;
+  if (own.interval) poll.interval = *own.interval;
+  if (own.timeout) poll.timeout = *own.timeout;
+  if (own.jitter) poll.jitter = *own.jitter;
+  if (poll.timeout <= poll.interval) return poll;
+
+  const std::string inherited = is_global ? "the default" : "from global";
+  const std::string interval = FormatDuration(poll.interval);
+  const std::string timeout = FormatDuration(poll.timeout);
+  if (own.timeout) {
+    Error(own.timeout_line, JoinPath(path, "poll_timeout"),
+          "poll_timeout (" + timeout + ") must not exceed poll_interval (" + interval +
+              (own.interval ? "" : ", " + inherited) + ")");
+  } else if (own.interval) {
+    Error(own.interval_line, JoinPath(path, "poll_interval"),
+          "poll_interval (" + interval + ") must not be shorter than poll_timeout (" + timeout +
+              ", " + inherited + ")");
+  }
+  return poll;
+}
+
+void Loader::ReadGlobal(const Field& f, Config* config) {
+  const std::string path = "global";
+  const std::optional<Fields> fields =
+      ReadMap(f.value, path, f.line,
+              {"poll_interval", "poll_timeout", "poll_jitter", "connect_timeout",
+               "max_response_size", "max_redirects"});
+  if (!fields) return;
+  config->poll = ApplyPoll(PollSettings{}, ReadPollKeys(*fields, path), path, true);
+
+  if (auto it = fields->find("connect_timeout"); it != fields->end()) {
+    if (auto d = ReadDuration(it->second, "global.connect_timeout"))
+      config->http.connect_timeout = *d;
+  }
+  if (auto it = fields->find("max_response_size"); it != fields->end()) {
+    const std::string key = "global.max_response_size";
+    if (auto text = ReadString(it->second, key)) {
+      Result<std::size_t> size = ParseByteSize(*text);
+      if (!size.ok()) {
+        Error(ValueLine(it->second), key, size.status().message());
+      } else if (*size == 0) {
+        Error(ValueLine(it->second), key, "must be greater than 0");
+      } else {
+        config->http.max_response_bytes = *size;
+      }
+    }
+  }
+  if (auto it = fields->find("max_redirects"); it != fields->end()) {
+    const std::string key = "global.max_redirects";
+    if (auto text = ReadString(it->second, key)) {
+      int value = -1;
+      const char* end = text->data() + text->size();
+      const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+      if (text->empty() || ec != std::errc() || ptr != end || value < 0 ||
+          value > kMaxRedirectsLimit) {
+        Error(ValueLine(it->second), key,
+              "invalid value " + Quote(*text) + " (expected an integer from 0 to " +
+                  std::to_string(kMaxRedirectsLimit) + ")");
+      } else {
+        config->http.max_redirects = value;
+      }
+    }
+  }
+}
+
+HttpAuth Loader::ReadAuth(const Fields& fields, const std::string& path) {
+  HttpAuth auth;
+  const auto basic = fields.find("basic_auth");
+  const auto token = fields.find("bearer_token");
+  const auto token_file = fields.find("bearer_token_file");
+
+  if (basic != fields.end()) {
+    const std::string bpath = JoinPath(path, "basic_auth");
+    if (token != fields.end() || token_file != fields.end()) {
+      const Field& other = token != fields.end() ? token->second : token_file->second;
+      Error(other.line,
+            JoinPath(path, token != fields.end() ? "bearer_token" : "bearer_token_file"),
+            "basic_auth and bearer tokens are mutually exclusive");
+    }
+    const std::optional<Fields> b = ReadMap(basic->second.value, bpath, basic->second.line,
+                                            {"username", "password", "password_file"});
+    if (!b) return auth;
+    const auto user = b->find("username");
+    const auto pass = b->find("password");
+    const auto pass_file = b->find("password_file");
+    if (user == b->end()) {
+      Error(basic->second.line, JoinPath(bpath, "username"), "required key is missing");
+    } else if (auto u = ReadString(user->second, JoinPath(bpath, "username"))) {
+      // RFC 7617: the user-id cannot contain a colon (it separates user and password).
+      if (u->find(':') != std::string::npos) {
+        Error(ValueLine(user->second), JoinPath(bpath, "username"), "must not contain ':'");
+      } else {
+        auth.basic_username = *u;
+      }
+    }
+    if (pass != b->end() && pass_file != b->end()) {
+      Error(pass_file->second.line, JoinPath(bpath, "password_file"),
+            "password and password_file are mutually exclusive");
+    } else if (pass != b->end()) {
+      auth.basic_password = ReadString(pass->second, JoinPath(bpath, "password"));
+    } else if (pass_file != b->end()) {
+      auth.basic_password = ReadSecretFile(pass_file->second, JoinPath(bpath, "password_file"));
+    } else {
+      Error(basic->second.line, JoinPath(bpath, "password"),
+            "required key is missing (set password or password_file)");
+    }
+    return auth;
+  }
+
+  if (token != fields.end() && token_file != fields.end()) {
+    Error(token_file->second.line, JoinPath(path, "bearer_token_file"),
+          "bearer_token and bearer_token_file are mutually exclusive");
+    return auth;
+  }
+  const bool from_file = token_file != fields.end();
+  if (!from_file && token == fields.end()) return auth;
+  const Field& f = from_file ? token_file->second : token->second;
+  const std::string tpath = JoinPath(path, from_file ? "bearer_token_file" : "bearer_token");
+  std::optional<std::string> value = from_file ? ReadSecretFile(f, tpath) : ReadString(f, tpath);
+  if (!value) return auth;
+  // The token goes into an HTTP header verbatim; a line break there would split the header.
+  if (value->empty()) {
+    Error(ValueLine(f), tpath, from_file ? "the token file is empty" : "must not be empty");
+  } else if (HasControlChar(*value)) {
+    Error(ValueLine(f), tpath, "the token contains a line break or other control character");
+  } else {
+    auth.bearer_token = std::move(value);
+  }
+  return auth;
+}
+
+template <typename Cluster>
+std::optional<Fields> Loader::ReadClusterCommon(const YAML::Node& item, const std::string& path,
+                                                int line,
+                                                std::initializer_list<std::string_view> known,
+                                                std::map<std::string, int>* names,
+                                                const PollSettings& global, Cluster* out) {
+  std::optional<Fields> fields = ReadMap(item, path, line, known);
+  if (!fields) return std::nullopt;
+  if (auto it = fields->find("name"); it == fields->end()) {
+    Error(line, JoinPath(path, "name"), "required key is missing");
+  } else if (auto name = ReadString(it->second, JoinPath(path, "name"))) {
+    const int name_line = ValueLine(it->second);
+    if (name->empty()) {
+      Error(name_line, JoinPath(path, "name"), "must not be empty");
+    } else if (auto [prev, inserted] = names->emplace(*name, name_line); !inserted) {
+      Error(name_line, JoinPath(path, "name"),
+            "duplicate cluster name " + Quote(*name) + " (first at line " +
+                std::to_string(prev->second) + ")");
+    }
+    out->name = *name;
+  }
+  out->poll = ApplyPoll(global, ReadPollKeys(*fields, path), path, false);
+  out->auth = ReadAuth(*fields, path);
+  return fields;
+}
+
+// The items of a top-level list section (none if it is empty), or nothing if it is not a list.
+std::optional<std::vector<YAML::Node>> Items(const Field& f) {
+  if (f.value.IsNull()) return std::vector<YAML::Node>{};
+  if (!f.value.IsSequence()) return std::nullopt;
+  return std::vector<YAML::Node>(f.value.begin(), f.value.end());
+}
+
+void Loader::ReadMesos(const Field& f, Config* config) {
+  const std::optional<std::vector<YAML::Node>> items = Items(f);
+  if (!items) {
+    Error(ValueLine(f), "mesos_clusters", "expected a list of clusters, got " + Describe(f.value));
+    return;
+  }
+  std::map<std::string, int> names;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const YAML::Node& item = (*items)[i];
+    const std::string path = IndexPath("mesos_clusters", i);
+    const int line = LineOf(item, f.line);
+    MesosClusterConfig cluster;
+    const std::optional<Fields> fields =
+        ReadClusterCommon(item, path, line,
+                          {"name", "masters", "poll_interval", "poll_timeout", "poll_jitter",
+                           "basic_auth", "bearer_token", "bearer_token_file"},
+                          &names, config->poll, &cluster);
+    if (!fields) continue;
+
+    const std::string mpath = JoinPath(path, "masters");
+    const auto masters = fields->find("masters");
+    if (masters == fields->end()) {
+      Error(line, mpath, "required key is missing");
+    } else if (!masters->second.value.IsSequence() || masters->second.value.size() == 0) {
+      Error(ValueLine(masters->second), mpath,
+            "expected a non-empty list of URLs, got " + (masters->second.value.IsSequence()
+                                                             ? "an empty list"
+                                                             : Describe(masters->second.value)));
+    } else {
+      std::map<std::string, int> seen;
+      const YAML::Node& list = masters->second.value;
+      for (std::size_t j = 0; j < list.size(); ++j) {
+        const Field entry{list[j], LineOf(list[j], masters->second.line)};
+        const std::string epath = IndexPath(mpath, j);
+        std::optional<std::string> url = ReadUrl(entry, epath);
+        if (!url) continue;
+        if (auto [prev, inserted] = seen.emplace(*url, entry.line); !inserted) {
+          Error(entry.line, epath,
+                "duplicate master " + Quote(*url) + " (first at line " +
+                    std::to_string(prev->second) + ")");
+          continue;
+        }
+        cluster.masters.push_back(std::move(*url));
+      }
+    }
+    config->mesos_clusters.push_back(std::move(cluster));
+  }
+}
+
+void Loader::ReadFlink(const Field& f, Config* config) {
+  const std::optional<std::vector<YAML::Node>> items = Items(f);
+  if (!items) {
+    Error(ValueLine(f), "flink_clusters", "expected a list of clusters, got " + Describe(f.value));
+    return;
+  }
+  std::map<std::string, int> names;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const YAML::Node& item = (*items)[i];
+    const std::string path = IndexPath("flink_clusters", i);
+    const int line = LineOf(item, f.line);
+    FlinkClusterConfig cluster;
+    const std::optional<Fields> fields =
+        ReadClusterCommon(item, path, line,
+                          {"name", "rest_url", "poll_interval", "poll_timeout", "poll_jitter",
+                           "basic_auth", "bearer_token", "bearer_token_file"},
+                          &names, config->poll, &cluster);
+    if (!fields) continue;
+    if (auto it = fields->find("rest_url"); it == fields->end()) {
+      Error(line, JoinPath(path, "rest_url"), "required key is missing");
+    } else if (auto url = ReadUrl(it->second, JoinPath(path, "rest_url"))) {
+      cluster.rest_url = std::move(*url);
+    }
+    config->flink_clusters.push_back(std::move(cluster));
+  }
+}
+
+Result<Config> Loader::Load(const std::string& text) {
+  Config config;
+  try {
+    const std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1) {
+      Error(LineOf(docs[1], 1), "top level", "only one YAML document is allowed");
+    }
+    // No document (empty file, only comments) or an explicitly empty one: no targets.
+    if (!docs.empty() && !docs[0].IsNull()) {
+      const YAML::Node& root = docs[0];
+      if (!root.IsMap()) {
+        Error(LineOf(root, 1), "top level",
+              "expected a mapping with keys global, mesos_clusters, flink_clusters, got " +
+                  Describe(root));
+      } else if (std::optional<Fields> top =
+                     ReadMap(root, "", 1, {"global", "mesos_clusters", "flink_clusters"})) {
+        // Global first, whatever the order in the file: the clusters inherit from it.
+        if (auto it = top->find("global"); it != top->end()) ReadGlobal(it->second, &config);
+        if (auto it = top->find("mesos_clusters"); it != top->end()) ReadMesos(it->second, &config);
+        if (auto it = top->find("flink_clusters"); it != top->end()) ReadFlink(it->second, &config);
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
+    std::string where =
+        e.mark.is_null() ? "" : " (column " + std::to_string(e.mark.column + 1) + ")";
+    Error(line, "yaml", "syntax error: " + e.msg + where);
+  }
+  if (problems_.empty()) return config;
+
+  std::stable_sort(problems_.begin(), problems_.end(),
+                   [](const Problem& a, const Problem& b) { return a.line < b.line; });
+  std::string message;
+  for (const Problem& p : problems_) {
+    if (!message.empty()) message += '\n';
+    message += p.text;
+  }
+  return Status::InvalidConfig(std::move(message));
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(const std::string& yaml_text, const std::string& origin,
+                           const std::string& base_dir) {
+  return Loader(origin, base_dir).Load(yaml_text);
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> fp(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!fp) {
+    const int err = errno;
+    std::string message = path + ": cannot read config file: " + std::strerror(err);
+    return err == ENOENT ? Status::NotFound(std::move(message))
+                         : Status::InvalidConfig(std::move(message));
+  }
+  std::string text;
+  char buf[8192];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, fp.get())) > 0) text.append(buf, n);
+  if (std::ferror(fp.get())) {
+    return Status::InvalidConfig(path + ": cannot read config file: " + std::strerror(errno));
+  }
+  std::string base_dir = std::filesystem::path(path).parent_path().string();
+  if (base_dir.empty()) base_dir = ".";
+  return ParseConfig(text, path, base_dir);
+}
+
+}  // namespace fme

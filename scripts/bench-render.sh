@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Render benchmark: a synthetic snapshot of 1,000,000 series rendered by our renderer and, as the
+# same families, by prometheus-cpp's TextSerializer; plus the memcpy floor, the once-per-snapshot
+# deflate and the per-scrape tail costs. Ends with a summary: medians, spread, and the ratio
+# TextSerializer / ours (target: at least 10x). See docs/performance.md.
+#
+#   scripts/bench-render.sh [Google Benchmark flags, e.g. --benchmark_filter=Render]
+#   FME_BENCH_SERIES=N        series (default 1000000)
+#   FME_BENCH_REPETITIONS=N   runs of each benchmark (default 5)
+#   FME_BUILD_DIR=DIR         build tree (default build/dev, the dev preset)
+#
+# Takes a few minutes on 2 cores and about 2 GB of memory. Run it on an otherwise idle machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_dir="${FME_BUILD_DIR:-build/dev}"
+if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
+  if [[ "$build_dir" == build/dev ]]; then
+    cmake --preset dev
+  else
+    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  fi
+fi
+cmake --build "$build_dir" --target fme_bench_render -j "$(nproc)"
+
+export FME_BENCH_SERIES="${FME_BENCH_SERIES:-1000000}"
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+exec "$build_dir/bench/fme_bench_render" \
+  --benchmark_repetitions="${FME_BENCH_REPETITIONS:-5}" "$@"

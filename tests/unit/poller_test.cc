@@ -1,0 +1,214 @@
+#include "fme/poller.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <functional>
+
+#include "support/fake_clock.h"
+
+namespace fme {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// Queues tasks; the test decides when (and whether) each runs.
+class ManualExecutor final : public Executor {
+ public:
+  void Submit(std::function<void()> task) override { tasks.push_back(std::move(task)); }
+  void RunAll() {
+    while (!tasks.empty()) RunOne();
+  }
+  void RunOne() {
+    auto t = std::move(tasks.front());
+    tasks.pop_front();
+    t();
+  }
+  std::deque<std::function<void()>> tasks;
+};
+
+// A source whose answers the test scripts; records deadlines and call times.
+class ScriptedSource final : public Source {
+ public:
+  ScriptedSource(std::string name, testing::FakeClock& clock, Duration poll_takes = {})
+      : info_{SourceKind::kFlink, std::move(name), "http://x"}, clock_(clock), takes_(poll_takes) {}
+  const TargetInfo& target() const override { return info_; }
+  Result<Observation> Poll(SteadyTime deadline) override {
+    ++polls;
+    deadlines.push_back(deadline);
+    starts.push_back(clock_.Steady());
+    clock_.Advance(takes_);
+    if (fail) return Status::Timeout("scripted failure");
+    FlinkObservation obs;
+    obs.overview.taskmanagers = polls;
+    return Observation(obs);
+  }
+  int polls = 0;
+  bool fail = false;
+  std::vector<SteadyTime> deadlines, starts;
+
+ private:
+  TargetInfo info_;
+  testing::FakeClock& clock_;
+  Duration takes_;
+};
+
+class RecordingObserver final : public PollObserver {
+ public:
+  void OnPollDone(const TargetInfo& t, const PollOutcome& o) override {
+    outcomes.emplace_back(t.name, o.status.code());
+  }
+  std::vector<std::pair<std::string, StatusCode>> outcomes;
+};
+
+PollSettings Every(Duration interval, Duration timeout = seconds(2), double jitter = 0) {
+  PollSettings s;
+  s.interval = interval;
+  s.timeout = timeout;
+  s.jitter = jitter;
+  return s;
+}
+
+struct Harness {
+  testing::FakeClock clock;
+  ManualExecutor exec;
+  SnapshotStore store{clock};
+  RecordingObserver observer;
+  Poller poller{clock, exec, store, &observer, /*seed=*/42};
+
+  ScriptedSource* Add(const std::string& name, PollSettings s, Duration takes = {}) {
+    auto src = std::make_unique<ScriptedSource>(name, clock, takes);
+    ScriptedSource* raw = src.get();
+    poller.AddTarget(std::move(src), s);
+    std::vector<TargetInfo> infos;
+    for (const auto& t : store.Current()->targets) infos.push_back(t->target);
+    infos.push_back(raw->target());
+    store.SetTargets(infos);
+    return raw;
+  }
+};
+
+TEST(PollerTest, FirstPollWithinTheFirstTenthOfAnInterval) {
+  Harness h;
+  auto* a = h.Add("a", Every(seconds(10)));
+  SteadyTime next = h.poller.RunDue();
+  EXPECT_LE(next - h.clock.Steady(), milliseconds(1000));
+  h.clock.Advance(seconds(1));
+  h.poller.RunDue();
+  h.exec.RunAll();
+  EXPECT_EQ(a->polls, 1);
+}
+
+TEST(PollerTest, PollsOnItsIntervalWithTheDeadlineOfItsTimeout) {
+  Harness h;
+  auto* a = h.Add("a", Every(seconds(10), seconds(3)));
+  for (int i = 0; i < 5; ++i) {
+    h.clock.Advance(seconds(10));
+    h.poller.RunDue();
+    h.exec.RunAll();
+  }
+  ASSERT_EQ(a->polls, 5);
+  for (std::size_t i = 0; i < a->starts.size(); ++i) {
+    EXPECT_EQ(a->deadlines[i] - a->starts[i], seconds(3));
+  }
+  auto snap = h.store.Current();
+  ASSERT_EQ(snap->targets.size(), 1u);
+  EXPECT_TRUE(snap->targets[0]->up);
+  EXPECT_TRUE(snap->AllPolled());
+}
+
+TEST(PollerTest, NeverTwoPollsOfOneTargetAtOnce) {
+  Harness h;
+  auto* a = h.Add("a", Every(seconds(1)));
+  h.clock.Advance(seconds(1));
+  h.poller.RunDue();
+  ASSERT_EQ(h.exec.tasks.size(), 1u);
+  EXPECT_EQ(h.poller.InFlight(), 1);
+  // Still running three intervals later: nothing more is submitted.
+  for (int i = 0; i < 3; ++i) {
+    h.clock.Advance(seconds(1));
+    h.poller.RunDue();
+  }
+  EXPECT_EQ(h.exec.tasks.size(), 1u);
+  h.exec.RunAll();
+  EXPECT_EQ(a->polls, 1);
+  EXPECT_EQ(h.poller.InFlight(), 0);
+  h.clock.Advance(seconds(1));
+  h.poller.RunDue();
+  EXPECT_EQ(h.exec.tasks.size(), 1u) << "polls resume once the slow one returned";
+}
+
+TEST(PollerTest, ASlowTargetDoesNotDelayAnother) {
+  Harness h;
+  auto* slow = h.Add("slow", Every(seconds(5)));
+  auto* fast = h.Add("fast", Every(seconds(5)));
+  h.clock.Advance(seconds(1));
+  h.poller.RunDue();
+  ASSERT_EQ(h.exec.tasks.size(), 2u);
+  // Run only the second task (whichever target it is) and keep the other hanging.
+  auto hanging = std::move(h.exec.tasks.front());
+  h.exec.tasks.pop_front();
+  h.exec.RunAll();
+  for (int round = 0; round < 4; ++round) {
+    h.clock.Advance(seconds(5));
+    h.poller.RunDue();
+    h.exec.RunAll();
+  }
+  int done = slow->polls + fast->polls;
+  EXPECT_EQ(done, 5) << "the free target polled every round while the other hung";
+  hanging();
+  EXPECT_EQ(slow->polls + fast->polls, 6);
+}
+
+TEST(PollerTest, FailureMarksTheTargetDownAndDropsItsData) {
+  Harness h;
+  auto* a = h.Add("a", Every(seconds(1)));
+  h.clock.Advance(seconds(1));
+  h.poller.RunDue();
+  h.exec.RunAll();
+  ASSERT_TRUE(h.store.Current()->targets[0]->observation.has_value());
+  a->fail = true;
+  h.clock.Advance(seconds(1));
+  h.poller.RunDue();
+  h.exec.RunAll();
+  auto st = h.store.Current()->targets[0];
+  EXPECT_FALSE(st->up);
+  EXPECT_FALSE(st->observation.has_value());
+  EXPECT_NE(st->last_error.find("scripted failure"), std::string::npos);
+  EXPECT_TRUE(st->last_success.has_value()) << "the last success is remembered";
+  ASSERT_EQ(h.observer.outcomes.size(), 2u);
+  EXPECT_EQ(h.observer.outcomes[1].second, StatusCode::kTimeout);
+}
+
+TEST(PollerTest, JitterStaysWithinBoundsAndVaries) {
+  Harness h;
+  auto* a = h.Add("a", Every(seconds(10), seconds(2), 0.2));
+  for (int i = 0; i < 200; ++i) {
+    SteadyTime next = h.poller.RunDue();
+    h.exec.RunAll();
+    h.clock.Advance(next - h.clock.Steady());
+  }
+  ASSERT_GT(a->starts.size(), 100u);
+  Duration min_gap = Duration::max(), max_gap = Duration::zero();
+  for (std::size_t i = 1; i < a->starts.size(); ++i) {
+    Duration gap = a->starts[i] - a->starts[i - 1];
+    min_gap = std::min(min_gap, gap);
+    max_gap = std::max(max_gap, gap);
+  }
+  EXPECT_GE(min_gap, seconds(8));
+  EXPECT_LE(max_gap, seconds(12));
+  EXPECT_GT(max_gap - min_gap, seconds(1)) << "intervals should not all be equal";
+}
+
+TEST(PollerTest, StopMakesRunDueInert) {
+  Harness h;
+  h.Add("a", Every(seconds(1)));
+  h.poller.Stop();
+  h.clock.Advance(seconds(5));
+  h.poller.RunDue();
+  EXPECT_TRUE(h.exec.tasks.empty());
+}
+
+}  // namespace
+}  // namespace fme
