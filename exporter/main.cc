@@ -1,6 +1,7 @@
 // flink-mesos-exporter: flags, configuration, signals. Everything else lives in App.
 #include <csignal>
 #include <cstdio>
+#include <algorithm>
 #include <iostream>
 
 #include "app/app.h"
@@ -50,7 +51,16 @@ int main(int argc, char** argv) {
               << " Mesos clusters, " << config->flink_clusters.size() << " Flink clusters)\n";
     return 0;
   }
-  if (!config.ok()) return Fail("invalid configuration", config.status());
+  if (!config.ok()) {
+    // One line per problem, each naming file, line and key.
+    const std::string& all = config.status().message();
+    for (std::size_t start = 0; start < all.size();) {
+      std::size_t end = std::min(all.find('\n', start), all.size());
+      log::Error("invalid configuration", {{"problem", all.substr(start, end - start)}});
+      start = end + 1;
+    }
+    return 1;
+  }
 
   auto listen = ParseListenAddress(flags->listen_address);
   if (!listen.ok()) return Fail("invalid --web.listen-address", listen.status());
