@@ -7,6 +7,8 @@
 #   scripts/bench-serve.sh
 #   FME_BENCH_SERIES=N     series in the synthetic snapshot (default 200000)
 #   FME_BENCH_ROUNDS=N     measure every case N times (default 1)
+#   FME_BENCH_SELF_TARGETS=N  register N targets with the self-metrics, so each scrape renders
+#                          their per-target series as the daemon does (default 0)
 #   WRK_THREADS, WRK_CONNECTIONS, WRK_DURATION   wrk settings (default 2, 8, 10s)
 #   FME_BUILD_DIR=DIR      build tree (default build/dev, the dev preset)
 #
@@ -18,6 +20,7 @@ cd "$(dirname "$0")/.."
 build_dir="${FME_BUILD_DIR:-build/dev}"
 series="${FME_BENCH_SERIES:-200000}"
 rounds="${FME_BENCH_ROUNDS:-1}"
+self_targets="${FME_BENCH_SELF_TARGETS:-0}"
 wrk_threads="${WRK_THREADS:-2}"
 wrk_connections="${WRK_CONNECTIONS:-8}"
 wrk_duration="${WRK_DURATION:-10s}"
@@ -46,7 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$build_dir/bench/fme_bench_serve" --series="$series" >"$work/ports" 2>"$work/server.log" &
+"$build_dir/bench/fme_bench_serve" --series="$series" --self-targets="$self_targets" >"$work/ports" 2>"$work/server.log" &
 server_pid=$!
 for _ in $(seq 1 900); do
   grep -q '^baseline_port=' "$work/ports" && break

@@ -56,12 +56,17 @@ std::string_view GzipHeader() {
   return {reinterpret_cast<const char*>(kGzipHeader.data()), kGzipHeader.size()};
 }
 
-std::string GzipSuffix(const DeflatedPart& body, std::string_view tail) {
+std::string GzipSuffix(std::initializer_list<const DeflatedPart*> parts, std::string_view tail) {
   std::string out = RawDeflate(tail, Z_DEFAULT_COMPRESSION, Z_FINISH);
-  uint32_t crc = static_cast<uint32_t>(
-      crc32_combine(body.crc, Crc(tail), static_cast<z_off_t>(tail.size())));
-  AppendLe32(out, crc);
-  AppendLe32(out, static_cast<uint32_t>((body.size + tail.size()) & 0xffffffffu));
+  uLong crc = crc32(0, nullptr, 0);
+  uint64_t size = 0;
+  for (const DeflatedPart* p : parts) {
+    crc = crc32_combine(crc, p->crc, static_cast<z_off_t>(p->size));
+    size += p->size;
+  }
+  crc = crc32_combine(crc, Crc(tail), static_cast<z_off_t>(tail.size()));
+  AppendLe32(out, static_cast<uint32_t>(crc));
+  AppendLe32(out, static_cast<uint32_t>((size + tail.size()) & 0xffffffffu));
   return out;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -24,9 +25,13 @@ DeflatedPart DeflateBody(std::string_view data, int level = 6);
 // The fixed 10-byte gzip header that starts every composed file.
 std::string_view GzipHeader();
 
-// What follows header + body.deflate: `tail` deflated as the final part, then the trailer
-// (CRC-32 and length of body + tail). Cheap: proportional to the tail only.
-std::string GzipSuffix(const DeflatedPart& body, std::string_view tail);
+// What follows the header and the parts' deflate data, in order: `tail` deflated as the final
+// part, then the trailer (CRC-32 and length of all parts + tail). Cheap: proportional to the
+// tail only.
+std::string GzipSuffix(std::initializer_list<const DeflatedPart*> parts, std::string_view tail);
+inline std::string GzipSuffix(const DeflatedPart& body, std::string_view tail) {
+  return GzipSuffix({&body}, tail);
+}
 
 // header + body.deflate + suffix in one string (tests, small bodies).
 std::string ComposeGzip(const DeflatedPart& body, std::string_view tail);

@@ -19,12 +19,6 @@ prometheus::Labels TargetLabels(const TargetInfo& t) {
   return {{"source", std::string(SourceKindName(t.kind))}, {"target", t.name}};
 }
 
-std::vector<std::pair<std::string, std::string>> LabelKey(const prometheus::ClientMetric& m) {
-  std::vector<std::pair<std::string, std::string>> key;
-  for (const auto& l : m.label) key.emplace_back(l.name, l.value);
-  return key;
-}
-
 }  // namespace
 
 SelfMetrics::SelfMetrics(Clock& clock, std::string version, std::string revision)
@@ -50,11 +44,6 @@ SelfMetrics::SelfMetrics(Clock& clock, std::string version, std::string revision
                     .Name("flink_mesos_exporter_upstream_requests_total")
                     .Help("HTTP requests sent upstream, by HTTP status code or transport error kind.")
                     .Register(*registry_)),
-      snapshot_age_(prometheus::BuildGauge()
-                        .Name("flink_mesos_exporter_snapshot_age_seconds")
-                        .Help("Age of the published snapshot at scrape time; grows when polling stalls.")
-                        .Register(*registry_)
-                        .Add({})),
       series_(prometheus::BuildGauge()
                   .Name("flink_mesos_exporter_series")
                   .Help("Series in the last rendered snapshot, excluding these self-metrics.")
@@ -69,14 +58,15 @@ SelfMetrics::SelfMetrics(Clock& clock, std::string version, std::string revision
 }
 
 void SelfMetrics::AddTarget(const TargetInfo& target) {
+  // Duration and success appear with the first poll (a 0 before it would read as a failure);
+  // error counters exist from the start so that rate() and increase() work at once.
   auto labels = TargetLabels(target);
-  poll_duration_.Add(labels);
-  poll_success_.Add(labels);
   for (StatusCode code : kPollErrorKinds) {
     auto with_kind = labels;
     with_kind["kind"] = std::string(StatusCodeName(code));
     poll_errors_.Add(with_kind);
   }
+  Changed();
 }
 
 void SelfMetrics::OnPollDone(const TargetInfo& target, const PollOutcome& outcome) {
@@ -89,36 +79,53 @@ void SelfMetrics::OnPollDone(const TargetInfo& target, const PollOutcome& outcom
     labels["kind"] = std::string(StatusCodeName(outcome.status.code()));
     poll_errors_.Add(labels).Increment();
   }
+  Changed();
 }
 
 void SelfMetrics::CountRequest(const TargetInfo& target, const std::string& code) {
   auto labels = TargetLabels(target);
   labels["code"] = code;
   requests_.Add(labels).Increment();
+  Changed();
 }
 
-void SelfMetrics::SetSeries(double series) { series_.Set(series); }
+void SelfMetrics::SetSeries(double series) {
+  series_.Set(series);
+  Changed();
+}
 
-std::string SelfMetrics::RenderTail(WallTime snapshot_created) {
+std::shared_ptr<const RenderedSelfMetrics> SelfMetrics::Current() {
   std::lock_guard lock(render_mu_);
-  snapshot_age_.Set(std::max(0.0, ToSeconds(clock_.Now() - snapshot_created)));
-  // Written with our TextWriter, series sorted by labels, so the output is deterministic.
-  std::string out;
-  TextWriter w(out);
+  const uint64_t version = version_.load(std::memory_order_relaxed);
+  if (rendered_ && rendered_->version == version) return rendered_;
+  auto r = std::make_shared<RenderedSelfMetrics>();
+  r->version = version;
+  TextWriter w(r->text);
   std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  std::vector<Label> labels;
   for (auto& family : families) {
-    std::sort(family.metric.begin(), family.metric.end(), [](const auto& a, const auto& b) {
-      return LabelKey(a) < LabelKey(b);
-    });
+    std::sort(family.metric.begin(), family.metric.end(),
+              [](const auto& a, const auto& b) { return a.label < b.label; });
     const bool counter = family.type == prometheus::MetricType::Counter;
     w.Family(family.name, family.help, counter ? MetricType::kCounter : MetricType::kGauge);
-    std::vector<Label> labels;
     for (const auto& m : family.metric) {
       labels.clear();
       for (const auto& l : m.label) labels.emplace_back(l.name, l.value);
       w.Sample(labels, counter ? m.counter.value : m.gauge.value);
     }
   }
+  r->gzip = DeflateBody(r->text);
+  rendered_ = std::move(r);
+  return rendered_;
+}
+
+std::string SelfMetrics::SnapshotAgeText(WallTime snapshot_created) const {
+  std::string out;
+  TextWriter w(out);
+  w.Family("flink_mesos_exporter_snapshot_age_seconds",
+           "Age of the published snapshot at scrape time; grows when polling stalls.",
+           MetricType::kGauge);
+  w.Sample({}, std::max(0.0, ToSeconds(clock_.Now() - snapshot_created)));
   return out;
 }
 

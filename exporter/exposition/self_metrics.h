@@ -1,11 +1,13 @@
 // SelfMetrics: the exporter's own health, kept in a prometheus-cpp Registry.
 //
-// Fed by the Poller (OnPollDone) and the instrumented HTTP clients (CountRequest); rendered per
-// scrape by RenderTail(), which also sets the snapshot age, so these values are always current
-// even when polling is stuck. Thread-safe (prometheus-cpp metrics are).
+// Fed by the Poller (OnPollDone) and the instrumented HTTP clients (CountRequest). Rendered at
+// most once per change (Current() re-renders only when something was recorded since the last
+// call), so scrapes reuse the text and its deflated form like the snapshot body. The snapshot
+// age is the one value that changes by itself; it is written per scrape by SnapshotAgeText().
+// Thread-safe.
 #pragma once
 
-#include <map>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,16 +17,23 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include "exposition/gzip_parts.h"
 #include "fme/clock.h"
 #include "fme/poller.h"
 
 namespace fme {
 
+struct RenderedSelfMetrics {
+  uint64_t version = 0;
+  std::string text;
+  DeflatedPart gzip;  // text deflated and sync-flushed
+};
+
 class SelfMetrics final : public PollObserver {
  public:
   SelfMetrics(Clock& clock, std::string version, std::string revision);
 
-  // Creates the per-target series (errors of every kind start at 0, so rate() works at once).
+  // Creates the per-target error counters (every kind at 0, so rate() works at once).
   void AddTarget(const TargetInfo& target);
 
   void OnPollDone(const TargetInfo& target, const PollOutcome& outcome) override;
@@ -35,11 +44,16 @@ class SelfMetrics final : public PollObserver {
   // Series count of the last rendered snapshot body.
   void SetSeries(double series);
 
-  // Renders the registry in text format, with snapshot_age_seconds computed from
-  // `snapshot_created` at this moment.
-  std::string RenderTail(WallTime snapshot_created);
+  // The registry rendered in text format, series sorted by labels; cached until the next change.
+  std::shared_ptr<const RenderedSelfMetrics> Current();
+
+  // The flink_mesos_exporter_snapshot_age_seconds family, for a snapshot created at
+  // `snapshot_created`, as of now.
+  std::string SnapshotAgeText(WallTime snapshot_created) const;
 
  private:
+  void Changed() { version_.fetch_add(1, std::memory_order_relaxed); }
+
   Clock& clock_;
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Gauge>& poll_duration_;
@@ -47,9 +61,10 @@ class SelfMetrics final : public PollObserver {
   prometheus::Family<prometheus::Gauge>& last_success_;
   prometheus::Family<prometheus::Counter>& poll_errors_;
   prometheus::Family<prometheus::Counter>& requests_;
-  prometheus::Gauge& snapshot_age_;
   prometheus::Gauge& series_;
-  std::mutex render_mu_;  // serializes RenderTail (the age gauge is shared)
+  std::atomic<uint64_t> version_{1};
+  std::mutex render_mu_;
+  std::shared_ptr<const RenderedSelfMetrics> rendered_;  // guarded by render_mu_
 };
 
 }  // namespace fme

@@ -1,206 +1,223 @@
 #include "exposition/snapshot_renderer.h"
 
+#include <array>
 #include <optional>
-#include <vector>
+#include <string_view>
 
 #include "exposition/text_writer.h"
 
 namespace fme {
 namespace {
 
-struct FlinkView {
-  const TargetState* state;
-  const FlinkObservation* obs;  // null while down
+// Every family the snapshot can produce, in output order.
+enum Family : int {
+  kFlinkUp,
+  kFlinkClusterInfo,
+  kFlinkTaskmanagers,
+  kFlinkTaskSlots,
+  kFlinkTaskSlotsAvailable,
+  kFlinkJobs,
+  kMesosUp,
+  kMesosMasterUp,
+  kMesosMasterElected,
+  kMesosMasterUptime,
+  kMesosMasterEventQueue,
+  kMesosAgents,
+  kMesosAgentsByConnection,
+  kMesosFrameworks,
+  kMesosFrameworksByConnection,
+  kMesosTasks,
+  kMesosCpus,
+  kMesosGpus,
+  kMesosMemory,
+  kMesosDisk,
+  kFamilyCount
 };
 
-struct MesosView {
-  const TargetState* state;
-  const MesosObservation* obs;  // null while down
+struct FamilySpec {
+  std::string_view name;
+  std::string_view help;
+  MetricType type;
 };
 
-void RenderFlink(const std::vector<FlinkView>& targets, TextWriter& w) {
-  w.Family("flink_up", "Whether the last poll of the Flink cluster's REST API succeeded (1) or not (0).",
-           MetricType::kGauge);
-  for (const auto& t : targets) {
-    w.Sample({{"flink_cluster", t.state->target.name}}, t.state->up ? 1 : 0);
+constexpr std::array<FamilySpec, kFamilyCount> kFamilies = {{
+    {"flink_up", "Whether the last poll of the Flink cluster's REST API succeeded (1) or not (0).",
+     MetricType::kGauge},
+    {"flink_cluster_info", "Flink cluster version and REST URL; always 1.", MetricType::kGauge},
+    {"flink_cluster_taskmanagers", "TaskManagers registered with the JobManager.", MetricType::kGauge},
+    {"flink_cluster_task_slots", "Task slots offered by all TaskManagers.", MetricType::kGauge},
+    {"flink_cluster_task_slots_available", "Task slots not in use.", MetricType::kGauge},
+    {"flink_cluster_jobs",
+     "Jobs the JobManager knows, by state, from /overview (RUNNING includes pending jobs).",
+     MetricType::kGauge},
+    {"mesos_up",
+     "Whether at least one Mesos master of the cluster answered the last poll (1) or none did (0).",
+     MetricType::kGauge},
+    {"mesos_master_up", "Whether this master answered /metrics/snapshot in the last poll.",
+     MetricType::kGauge},
+    {"mesos_master_elected", "Whether this master is the elected leader (master/elected).",
+     MetricType::kGauge},
+    {"mesos_master_uptime_seconds", "Time since this master process started (master/uptime_secs).",
+     MetricType::kGauge},
+    {"mesos_master_event_queue_messages",
+     "Messages waiting in this master's actor queue; a growing queue means an overloaded master.",
+     MetricType::kGauge},
+    {"mesos_agents", "Agents known to the elected master, by state.", MetricType::kGauge},
+    {"mesos_agents_by_connection", "Registered agents by whether they are connected to the master.",
+     MetricType::kGauge},
+    {"mesos_frameworks", "Frameworks known to the elected master, by state.", MetricType::kGauge},
+    {"mesos_frameworks_by_connection",
+     "Frameworks by whether their scheduler is connected to the master.", MetricType::kGauge},
+    {"mesos_tasks", "Tasks in each non-terminal state, cluster-wide.", MetricType::kGauge},
+    {"mesos_cluster_cpus", "CPUs of all agents: total, and used (allocated) by tasks.",
+     MetricType::kGauge},
+    {"mesos_cluster_gpus", "GPUs of all agents: total, and used (allocated) by tasks.",
+     MetricType::kGauge},
+    {"mesos_cluster_memory_bytes", "Memory of all agents: total, and used (allocated) by tasks.",
+     MetricType::kGauge},
+    {"mesos_cluster_disk_bytes", "Disk of all agents: total, and used (allocated) by tasks.",
+     MetricType::kGauge},
+}};
+
+// One buffer per family, filled in a single pass over the targets (target-major, so each
+// target's data is read once while it is in cache), joined family by family at the end.
+class FamilyBuffers {
+ public:
+  // `labels` is the opening of the label set, e.g. `{flink_cluster="x"`; `extra` continues it,
+  // e.g. `,state="RUNNING"`; the set is closed here.
+  void Line(Family f, std::string_view labels, std::string_view extra, double value) {
+    std::string& b = body_[f];
+    b += kFamilies[f].name;
+    b += labels;
+    b += extra;
+    b += "} ";
+    TextWriter::AppendValue(b, value);
+    b += '\n';
+    ++samples_;
+  }
+  void Optional(Family f, std::string_view labels, std::string_view extra,
+                const std::optional<double>& value) {
+    if (value) Line(f, labels, extra, *value);
   }
 
-  w.Family("flink_cluster_info", "Flink cluster version and REST URL; always 1.", MetricType::kGauge);
-  for (const auto& t : targets) {
-    if (t.obs == nullptr) continue;
-    const auto& o = t.obs->overview;
-    w.Sample({{"flink_cluster", t.state->target.name},
-              {"version", o.version},
-              {"revision", o.revision},
-              {"rest_url", t.state->target.url}},
-             1);
-  }
-
-  struct CountFamily {
-    const char* name;
-    const char* help;
-    int64_t FlinkClusterOverview::*field;
-  };
-  static constexpr CountFamily kCounts[] = {
-      {"flink_cluster_taskmanagers", "TaskManagers registered with the JobManager.",
-       &FlinkClusterOverview::taskmanagers},
-      {"flink_cluster_task_slots", "Task slots offered by all TaskManagers.",
-       &FlinkClusterOverview::slots_total},
-      {"flink_cluster_task_slots_available", "Task slots not in use.",
-       &FlinkClusterOverview::slots_available},
-  };
-  for (const auto& f : kCounts) {
-    w.Family(f.name, f.help, MetricType::kGauge);
-    for (const auto& t : targets) {
-      if (t.obs == nullptr) continue;
-      w.Sample({{"flink_cluster", t.state->target.name}},
-               static_cast<double>(t.obs->overview.*f.field));
+  std::size_t Join(std::string& out) const {
+    std::size_t size = out.size();
+    for (const auto& b : body_) size += b.size() + 256;
+    out.reserve(size);
+    for (int f = 0; f < kFamilyCount; ++f) {
+      if (body_[f].empty()) continue;
+      out += "# HELP ";
+      out += kFamilies[f].name;
+      out += ' ';
+      TextWriter::AppendHelp(out, kFamilies[f].help);
+      out += "\n# TYPE ";
+      out += kFamilies[f].name;
+      out += kFamilies[f].type == MetricType::kCounter ? " counter\n" : " gauge\n";
+      out += body_[f];
     }
+    return samples_;
   }
 
-  w.Family("flink_cluster_jobs",
-           "Jobs the JobManager knows, by state, from /overview (RUNNING includes pending jobs).",
-           MetricType::kGauge);
-  for (const auto& t : targets) {
-    if (t.obs == nullptr) continue;
-    const auto& o = t.obs->overview;
-    const std::string& c = t.state->target.name;
-    w.Sample({{"flink_cluster", c}}, {{"state", "RUNNING"}}, static_cast<double>(o.jobs_running));
-    w.Sample({{"flink_cluster", c}}, {{"state", "FINISHED"}}, static_cast<double>(o.jobs_finished));
-    w.Sample({{"flink_cluster", c}}, {{"state", "CANCELED"}}, static_cast<double>(o.jobs_cancelled));
-    w.Sample({{"flink_cluster", c}}, {{"state", "FAILED"}}, static_cast<double>(o.jobs_failed));
-  }
+ private:
+  std::array<std::string, kFamilyCount> body_;
+  std::size_t samples_ = 0;
+};
+
+// `{name="escaped value"` — the open start of a label set.
+void OpenLabels(std::string& out, std::string_view name, std::string_view value) {
+  out.clear();
+  out += '{';
+  out += name;
+  out += "=\"";
+  TextWriter::AppendLabelValue(out, value);
+  out += '"';
 }
 
-// Writes one sample per present value of a (label value, optional) list.
-void OptionalSamples(TextWriter& w, const std::string& cluster, std::string_view label,
-                     std::initializer_list<std::pair<std::string_view, std::optional<double>>> vals) {
-  for (const auto& [value_label, v] : vals) {
-    if (v) w.Sample({{"mesos_cluster", cluster}}, {{label, value_label}}, *v);
-  }
+void AppendLabel(std::string& out, std::string_view name, std::string_view value) {
+  out += ',';
+  out += name;
+  out += "=\"";
+  TextWriter::AppendLabelValue(out, value);
+  out += '"';
 }
 
-void RenderMesos(const std::vector<MesosView>& targets, TextWriter& w) {
-  w.Family("mesos_up",
-           "Whether at least one Mesos master of the cluster answered the last poll (1) or none did (0).",
-           MetricType::kGauge);
-  for (const auto& t : targets) {
-    w.Sample({{"mesos_cluster", t.state->target.name}}, t.state->up ? 1 : 0);
-  }
+void RenderFlink(const TargetState& t, FamilyBuffers& fb, std::string& labels, std::string& scratch) {
+  OpenLabels(labels, "flink_cluster", t.target.name);
+  fb.Line(kFlinkUp, labels, {}, t.up ? 1 : 0);
+  const auto* obs = t.up && t.observation ? std::get_if<FlinkObservation>(&*t.observation) : nullptr;
+  if (obs == nullptr) return;
+  const FlinkClusterOverview& o = obs->overview;
 
-  w.Family("mesos_master_up", "Whether this master answered /metrics/snapshot in the last poll.",
-           MetricType::kGauge);
-  for (const auto& t : targets) {
-    if (t.obs == nullptr) continue;
-    for (const auto& m : t.obs->masters) {
-      w.Sample({{"mesos_cluster", t.state->target.name}, {"master", m.url}}, m.reachable ? 1 : 0);
-    }
-  }
+  scratch.clear();
+  AppendLabel(scratch, "version", o.version);
+  AppendLabel(scratch, "revision", o.revision);
+  AppendLabel(scratch, "rest_url", t.target.url);
+  fb.Line(kFlinkClusterInfo, labels, scratch, 1);
+  fb.Line(kFlinkTaskmanagers, labels, {}, static_cast<double>(o.taskmanagers));
+  fb.Line(kFlinkTaskSlots, labels, {}, static_cast<double>(o.slots_total));
+  fb.Line(kFlinkTaskSlotsAvailable, labels, {}, static_cast<double>(o.slots_available));
+  fb.Line(kFlinkJobs, labels, ",state=\"RUNNING\"", static_cast<double>(o.jobs_running));
+  fb.Line(kFlinkJobs, labels, ",state=\"FINISHED\"", static_cast<double>(o.jobs_finished));
+  fb.Line(kFlinkJobs, labels, ",state=\"CANCELED\"", static_cast<double>(o.jobs_cancelled));
+  fb.Line(kFlinkJobs, labels, ",state=\"FAILED\"", static_cast<double>(o.jobs_failed));
+}
 
-  struct MasterFamily {
-    const char* name;
-    const char* help;
-    std::optional<double> MesosMasterStatus::*field;
-  };
-  static constexpr MasterFamily kMaster[] = {
-      {"mesos_master_elected", "Whether this master is the elected leader (master/elected).",
-       &MesosMasterStatus::elected},
-      {"mesos_master_uptime_seconds", "Time since this master process started (master/uptime_secs).",
-       &MesosMasterStatus::uptime_seconds},
-      {"mesos_master_event_queue_messages",
-       "Messages waiting in this master's actor queue; a growing queue means an overloaded master.",
-       &MesosMasterStatus::event_queue_messages},
-  };
-  for (const auto& f : kMaster) {
-    w.Family(f.name, f.help, MetricType::kGauge);
-    for (const auto& t : targets) {
-      if (t.obs == nullptr) continue;
-      for (const auto& m : t.obs->masters) {
-        if (const auto& v = m.*f.field) {
-          w.Sample({{"mesos_cluster", t.state->target.name}, {"master", m.url}}, *v);
-        }
-      }
-    }
-  }
+void RenderMesos(const TargetState& t, FamilyBuffers& fb, std::string& labels, std::string& scratch) {
+  OpenLabels(labels, "mesos_cluster", t.target.name);
+  fb.Line(kMesosUp, labels, {}, t.up ? 1 : 0);
+  const auto* obs = t.up && t.observation ? std::get_if<MesosObservation>(&*t.observation) : nullptr;
+  if (obs == nullptr) return;
 
-  // Cluster-wide figures come from the elected master only.
-  std::vector<std::pair<const std::string*, const MesosClusterMetrics*>> leaders;
-  for (const auto& t : targets) {
-    if (t.obs != nullptr && t.obs->leader) leaders.emplace_back(&t.state->target.name, &t.obs->cluster);
+  for (const MesosMasterStatus& m : obs->masters) {
+    scratch.clear();
+    AppendLabel(scratch, "master", m.url);
+    fb.Line(kMesosMasterUp, labels, scratch, m.reachable ? 1 : 0);
+    fb.Optional(kMesosMasterElected, labels, scratch, m.elected);
+    fb.Optional(kMesosMasterUptime, labels, scratch, m.uptime_seconds);
+    fb.Optional(kMesosMasterEventQueue, labels, scratch, m.event_queue_messages);
   }
+  if (!obs->leader) return;  // cluster-wide figures come from the elected master only
 
-  w.Family("mesos_agents", "Agents known to the elected master, by state.", MetricType::kGauge);
-  for (const auto& [name, c] : leaders) {
-    OptionalSamples(w, *name, "state",
-                    {{"active", c->agents_active}, {"inactive", c->agents_inactive},
-                     {"unreachable", c->agents_unreachable}});
-  }
-  w.Family("mesos_agents_by_connection", "Registered agents by whether they are connected to the master.",
-           MetricType::kGauge);
-  for (const auto& [name, c] : leaders) {
-    OptionalSamples(w, *name, "connection",
-                    {{"connected", c->agents_connected}, {"disconnected", c->agents_disconnected}});
-  }
-  w.Family("mesos_frameworks", "Frameworks known to the elected master, by state.", MetricType::kGauge);
-  for (const auto& [name, c] : leaders) {
-    OptionalSamples(w, *name, "state",
-                    {{"active", c->frameworks_active}, {"inactive", c->frameworks_inactive}});
-  }
-  w.Family("mesos_frameworks_by_connection",
-           "Frameworks by whether their scheduler is connected to the master.", MetricType::kGauge);
-  for (const auto& [name, c] : leaders) {
-    OptionalSamples(w, *name, "connection",
-                    {{"connected", c->frameworks_connected},
-                     {"disconnected", c->frameworks_disconnected}});
-  }
-  w.Family("mesos_tasks", "Tasks in each non-terminal state, cluster-wide.", MetricType::kGauge);
-  for (const auto& [name, c] : leaders) {
-    OptionalSamples(w, *name, "state",
-                    {{"TASK_STAGING", c->tasks_staging}, {"TASK_STARTING", c->tasks_starting},
-                     {"TASK_RUNNING", c->tasks_running}, {"TASK_KILLING", c->tasks_killing},
-                     {"TASK_UNREACHABLE", c->tasks_unreachable}});
-  }
-  w.Family("mesos_cluster_cpus", "CPUs of all agents: total, and used (allocated) by tasks.",
-           MetricType::kGauge);
-  for (const auto& [name, c] : leaders) {
-    OptionalSamples(w, *name, "usage", {{"total", c->cpus_total}, {"used", c->cpus_used}});
-  }
-  w.Family("mesos_cluster_gpus", "GPUs of all agents: total, and used (allocated) by tasks.",
-           MetricType::kGauge);
-  for (const auto& [name, c] : leaders) {
-    OptionalSamples(w, *name, "usage", {{"total", c->gpus_total}, {"used", c->gpus_used}});
-  }
-  w.Family("mesos_cluster_memory_bytes", "Memory of all agents: total, and used (allocated) by tasks.",
-           MetricType::kGauge);
-  for (const auto& [name, c] : leaders) {
-    OptionalSamples(w, *name, "usage",
-                    {{"total", c->memory_total_bytes}, {"used", c->memory_used_bytes}});
-  }
-  w.Family("mesos_cluster_disk_bytes", "Disk of all agents: total, and used (allocated) by tasks.",
-           MetricType::kGauge);
-  for (const auto& [name, c] : leaders) {
-    OptionalSamples(w, *name, "usage", {{"total", c->disk_total_bytes}, {"used", c->disk_used_bytes}});
-  }
+  const MesosClusterMetrics& c = obs->cluster;
+  fb.Optional(kMesosAgents, labels, ",state=\"active\"", c.agents_active);
+  fb.Optional(kMesosAgents, labels, ",state=\"inactive\"", c.agents_inactive);
+  fb.Optional(kMesosAgents, labels, ",state=\"unreachable\"", c.agents_unreachable);
+  fb.Optional(kMesosAgentsByConnection, labels, ",connection=\"connected\"", c.agents_connected);
+  fb.Optional(kMesosAgentsByConnection, labels, ",connection=\"disconnected\"", c.agents_disconnected);
+  fb.Optional(kMesosFrameworks, labels, ",state=\"active\"", c.frameworks_active);
+  fb.Optional(kMesosFrameworks, labels, ",state=\"inactive\"", c.frameworks_inactive);
+  fb.Optional(kMesosFrameworksByConnection, labels, ",connection=\"connected\"", c.frameworks_connected);
+  fb.Optional(kMesosFrameworksByConnection, labels, ",connection=\"disconnected\"",
+              c.frameworks_disconnected);
+  fb.Optional(kMesosTasks, labels, ",state=\"TASK_STAGING\"", c.tasks_staging);
+  fb.Optional(kMesosTasks, labels, ",state=\"TASK_STARTING\"", c.tasks_starting);
+  fb.Optional(kMesosTasks, labels, ",state=\"TASK_RUNNING\"", c.tasks_running);
+  fb.Optional(kMesosTasks, labels, ",state=\"TASK_KILLING\"", c.tasks_killing);
+  fb.Optional(kMesosTasks, labels, ",state=\"TASK_UNREACHABLE\"", c.tasks_unreachable);
+  fb.Optional(kMesosCpus, labels, ",usage=\"total\"", c.cpus_total);
+  fb.Optional(kMesosCpus, labels, ",usage=\"used\"", c.cpus_used);
+  fb.Optional(kMesosGpus, labels, ",usage=\"total\"", c.gpus_total);
+  fb.Optional(kMesosGpus, labels, ",usage=\"used\"", c.gpus_used);
+  fb.Optional(kMesosMemory, labels, ",usage=\"total\"", c.memory_total_bytes);
+  fb.Optional(kMesosMemory, labels, ",usage=\"used\"", c.memory_used_bytes);
+  fb.Optional(kMesosDisk, labels, ",usage=\"total\"", c.disk_total_bytes);
+  fb.Optional(kMesosDisk, labels, ",usage=\"used\"", c.disk_used_bytes);
 }
 
 }  // namespace
 
 std::size_t RenderSnapshot(const Snapshot& snapshot, std::string& out) {
-  std::vector<FlinkView> flink;
-  std::vector<MesosView> mesos;
+  FamilyBuffers fb;
+  std::string labels, scratch;  // reused across targets
   for (const auto& t : snapshot.targets) {
     if (!t->polled) continue;  // no series until the first poll finished
-    const Observation* obs = t->up && t->observation ? &*t->observation : nullptr;
     if (t->target.kind == SourceKind::kFlink) {
-      flink.push_back({t.get(), obs ? std::get_if<FlinkObservation>(obs) : nullptr});
+      RenderFlink(*t, fb, labels, scratch);
     } else {
-      mesos.push_back({t.get(), obs ? std::get_if<MesosObservation>(obs) : nullptr});
+      RenderMesos(*t, fb, labels, scratch);
     }
   }
-  TextWriter w(out);
-  RenderFlink(flink, w);
-  RenderMesos(mesos, w);
-  return w.samples();
+  return fb.Join(out);
 }
 
 }  // namespace fme

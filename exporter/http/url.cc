@@ -255,7 +255,7 @@ Result<Url> ParseUrl(std::string_view raw) {
   }
   url.path_and_query = EncodeTarget(target);
   if (url.path_and_query.empty() || url.path_and_query.front() == '?') {
-    url.path_and_query.insert(0, "/");
+    url.path_and_query = "/" + url.path_and_query;  // not insert(): GCC 12 -Wrestrict false positive
   }
   return url;
 }
@@ -294,7 +294,7 @@ Result<Url> ResolveLocation(const Url& base, std::string_view location) {
     merged += ref_path;
     path = RemoveDotSegments(merged);
   }
-  if (path.empty() || path.front() != '/') path.insert(0, "/");
+  if (path.empty() || path.front() != '/') path = "/" + path;  // see above on insert()
   return ParseUrl(base.Origin() + path + std::string(query));
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <tuple>
 #include <cctype>
 
 #include "exposition/gzip_parts.h"
@@ -106,17 +107,20 @@ void WebServer::InstallRoutes() {
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
 
   s.Get(options_.telemetry_path, [this](const httplib::Request& req, httplib::Response& res) {
+    // Two cached parts (snapshot, self-metrics) and one line made now (the snapshot's age).
     std::shared_ptr<const Rendered> body = cache_.Current();
-    std::string tail = self_.RenderTail(body->snapshot_created);
+    std::shared_ptr<const RenderedSelfMetrics> self = self_.Current();
+    auto age = std::make_shared<const std::string>(self_.SnapshotAgeText(body->snapshot_created));
     if (AcceptsGzip(req.get_header_value("Accept-Encoding"))) {
-      auto suffix = std::make_shared<const std::string>(GzipSuffix(body->gzip, tail));
+      auto suffix = std::make_shared<const std::string>(GzipSuffix({&body->gzip, &self->gzip}, *age));
       res.set_header("Content-Encoding", "gzip");
-      ServePieces(res, {GzipHeader(), body->gzip.deflate, *suffix},
-                  std::make_shared<std::pair<decltype(body), decltype(suffix)>>(body, suffix));
+      ServePieces(res, {GzipHeader(), body->gzip.deflate, self->gzip.deflate, *suffix},
+                  std::make_shared<std::tuple<decltype(body), decltype(self), decltype(suffix)>>(
+                      body, self, suffix));
     } else {
-      auto owned_tail = std::make_shared<const std::string>(std::move(tail));
-      ServePieces(res, {body->text, *owned_tail},
-                  std::make_shared<std::pair<decltype(body), decltype(owned_tail)>>(body, owned_tail));
+      ServePieces(res, {body->text, self->text, *age},
+                  std::make_shared<std::tuple<decltype(body), decltype(self), decltype(age)>>(
+                      body, self, age));
     }
     res.set_header("Vary", "Accept-Encoding");
   });

@@ -1,0 +1,300 @@
+// The real binary against fake upstreams (a Flink 1.13 and a Flink 1.4 JobManager, a Mesos
+// cluster of a standby and a leader): /metrics, plain and gzipped, compared with
+// tests/golden/e2e.prom after normalization. FME_UPDATE_GOLDEN=1 rewrites the golden file,
+// which must then be reviewed value by value against tests/fixtures/.
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "exporter_process.h"
+#include "fake_upstream.h"
+
+namespace fme::e2e {
+namespace {
+
+constexpr const char* kTextFormat = "text/plain; version=0.0.4; charset=utf-8";
+constexpr const char* kGoldenName = "e2e.prom";
+
+// Families whose sample values depend on timing or on how many polls ran; their values are
+// replaced, the series themselves stay pinned by the golden file. build_info keeps its value
+// (always 1) but not its version and revision labels, which change with every commit.
+const std::set<std::string>& VolatileFamilies() {
+  static const std::set<std::string> kFamilies = {
+      "flink_mesos_exporter_poll_duration_seconds",
+      "flink_mesos_exporter_last_success_timestamp_seconds",
+      "flink_mesos_exporter_snapshot_age_seconds",
+      "flink_mesos_exporter_upstream_requests_total",
+  };
+  return kFamilies;
+}
+
+constexpr const char* kGoldenHeader =
+    "# Golden output of tests/e2e/golden_test.cc (FME_UPDATE_GOLDEN=1 rewrites it). Normalized:\n"
+    "# upstream ports are <names>, values of volatile families (durations, timestamps, ages,\n"
+    "# request counts) are NaN, and build_info's version and revision are <build>.\n";
+
+// Makes the exposition comparable across runs: see kGoldenHeader. `ports` maps each fake
+// upstream's port to its placeholder name; ports not listed are left alone (and will show up as
+// a difference, as they should: the output names an address the test did not configure).
+std::string Normalize(const std::string& body, const std::map<int, std::string>& ports) {
+  static const std::regex kAddress(R"(127\.0\.0\.1:(\d+))");
+  static const std::regex kBuildLabels(R"re((version|revision)="(?:[^"\\]|\\.)*")re");
+  std::string out = kGoldenHeader;
+  for (const std::string& raw : Lines(body)) {
+    // Ports first, on every line.
+    std::string line;
+    auto begin = std::sregex_iterator(raw.begin(), raw.end(), kAddress);
+    std::size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+      const auto& m = *it;
+      line.append(raw, last, static_cast<std::size_t>(m.position(0)) - last);
+      auto port = ports.find(std::stoi(m[1].str()));
+      line += port == ports.end() ? m[0].str() : "127.0.0.1:<" + port->second + ">";
+      last = static_cast<std::size_t>(m.position(0) + m.length(0));
+    }
+    line.append(raw, last, std::string::npos);
+
+    if (!line.empty() && line[0] != '#') {
+      const std::string name = line.substr(0, line.find_first_of("{ "));
+      if (VolatileFamilies().count(name) != 0) line = line.substr(0, line.rfind(' ')) + " NaN";
+      if (name == "flink_mesos_exporter_build_info") {
+        line = std::regex_replace(line, kBuildLabels, "$1=\"<build>\"");
+      }
+    }
+    out += line;
+    out += '\n';
+  }
+  return out;
+}
+
+// A line diff (longest common subsequence) showing changed lines with two lines of context.
+std::string Diff(const std::string& expected, const std::string& actual) {
+  const std::vector<std::string> a = Lines(expected);
+  const std::vector<std::string> b = Lines(actual);
+  std::vector<std::vector<int>> lcs(a.size() + 1, std::vector<int>(b.size() + 1, 0));
+  for (std::size_t i = a.size(); i-- > 0;) {
+    for (std::size_t j = b.size(); j-- > 0;) {
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  struct Op {
+    char tag;
+    std::string line;
+  };
+  std::vector<Op> ops;
+  std::size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
+      ops.push_back({' ', a[i++]});
+      ++j;
+    } else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      ops.push_back({'-', a[i++]});
+    } else {
+      ops.push_back({'+', b[j++]});
+    }
+  }
+  constexpr std::size_t kContext = 2;
+  std::vector<bool> shown(ops.size(), false);
+  for (std::size_t k = 0; k < ops.size(); ++k) {
+    if (ops[k].tag == ' ') continue;
+    const std::size_t from = k >= kContext ? k - kContext : 0;
+    const std::size_t to = std::min(ops.size(), k + kContext + 1);
+    for (std::size_t x = from; x < to; ++x) shown[x] = true;
+  }
+  std::string out = "--- golden\n+++ actual\n";
+  bool gap = false;
+  for (std::size_t k = 0; k < ops.size(); ++k) {
+    if (!shown[k]) {
+      gap = true;
+      continue;
+    }
+    if (gap) out += "@@ ... @@\n";
+    gap = false;
+    out += ops[k].tag;
+    out += ops[k].line;
+    out += '\n';
+  }
+  return out;
+}
+
+void ExpectMatchesGolden(const std::string& actual) {
+  const std::string path = std::string(FME_E2E_GOLDEN_DIR) + "/" + kGoldenName;
+  const char* update = std::getenv("FME_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(path, std::ios::binary) << actual;
+    std::printf("rewrote %s: review it before committing\n", path.c_str());
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in.good()) << "missing golden file " << path << " (run with FME_UPDATE_GOLDEN=1)";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  if (expected.str() != actual) {
+    ADD_FAILURE() << "/metrics differs from " << path
+                  << " (FME_UPDATE_GOLDEN=1 rewrites it after review):\n"
+                  << Diff(expected.str(), actual);
+  }
+}
+
+// Inflates a complete gzip member; fails unless the input is exactly one valid member.
+::testing::AssertionResult Gunzip(const std::string& in, std::string* out) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return ::testing::AssertionFailure() << "inflateInit2";
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  char buf[16384];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof buf;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out->append(buf, sizeof buf - zs.avail_out);
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0) break;  // input ended before the trailer
+  }
+  const uInt left = zs.avail_in;
+  inflateEnd(&zs);
+  if (rc != Z_STREAM_END) {
+    return ::testing::AssertionFailure() << "not a complete gzip stream (zlib " << rc << ")";
+  }
+  if (left != 0) return ::testing::AssertionFailure() << left << " bytes after the gzip trailer";
+  return ::testing::AssertionSuccess();
+}
+
+class GoldenTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (FakeUpstream* u : {&flink13_, &flink14_, &mesos_standby_, &mesos_leader_}) {
+      ASSERT_TRUE(u->ok());
+    }
+    flink13_.SetRoute("/config", Route::Json(Fixture("flink/1.13/config.json")));
+    flink13_.SetRoute("/overview", Route::Json(Fixture("flink/1.13/overview.json")));
+    flink14_.SetRoute("/config", Route::Json(Fixture("flink/1.4/config.json")));
+    flink14_.SetRoute("/overview", Route::Json(Fixture("flink/1.4/overview.json")));
+    mesos_standby_.SetRoute("/metrics/snapshot",
+                            Route::Json(Fixture("mesos/standby_metrics_snapshot.json")));
+    mesos_leader_.SetRoute("/metrics/snapshot",
+                           Route::Json(Fixture("mesos/leader_metrics_snapshot.json")));
+    ports_ = {{flink13_.port(), "flink_1_13_port"},
+              {flink14_.port(), "flink_1_4_port"},
+              {mesos_standby_.port(), "mesos_standby_port"},
+              {mesos_leader_.port(), "mesos_leader_port"}};
+
+    // The standby is listed first: the leader is found by master/elected, not by position.
+    // The 1.4 URL has a trailing slash, which the exporter drops.
+    const std::string config = "global:\n"
+                               "  poll_interval: 1s\n"
+                               "  poll_timeout: 500ms\n"
+                               "  connect_timeout: 500ms\n"
+                               "mesos_clusters:\n"
+                               "  - name: mesos-prod\n"
+                               "    masters:\n"
+                               "      - " + mesos_standby_.url() + "\n"
+                               "      - " + mesos_leader_.url() + "\n"
+                               "flink_clusters:\n"
+                               "  - name: analytics\n"
+                               "    rest_url: " + flink13_.url() + "\n"
+                               "  - name: legacy\n"
+                               "    rest_url: " + flink14_.url() + "/\n";
+    ASSERT_TRUE(exporter_.Start(config));
+    ASSERT_TRUE(exporter_.WaitReady());
+  }
+
+  // /metrics once every target's first successful poll is rendered: readiness only says each
+  // target was polled, and rendering (and the self-metrics) follow the poll asynchronously.
+  std::string CompleteMetrics() {
+    std::string body;
+    const std::vector<std::string> want_one = {
+        R"(flink_up{flink_cluster="analytics"})",
+        R"(flink_up{flink_cluster="legacy"})",
+        R"(mesos_up{mesos_cluster="mesos-prod"})",
+        R"(flink_mesos_exporter_poll_success{source="flink",target="analytics"})",
+        R"(flink_mesos_exporter_poll_success{source="flink",target="legacy"})",
+        R"(flink_mesos_exporter_poll_success{source="mesos",target="mesos-prod"})",
+    };
+    const bool complete = WaitFor(
+        [&] {
+          body = exporter_.Metrics();
+          return std::all_of(want_one.begin(), want_one.end(),
+                             [&](const std::string& s) { return SampleValue(body, s) == 1.0; });
+        },
+        20s, 50ms);
+    EXPECT_TRUE(complete) << "not every target was up within 20 s; last /metrics:\n" << body;
+    return body;
+  }
+
+  // Declared before the exporter, so the exporter stops first.
+  FakeUpstream flink13_, flink14_, mesos_standby_, mesos_leader_;
+  std::map<int, std::string> ports_;
+  ExporterProcess exporter_;
+};
+
+TEST_F(GoldenTest, MetricsMatchGolden) {
+  const std::string body = CompleteMetrics();
+  ASSERT_FALSE(body.empty());
+
+  auto res = exporter_.Get("/metrics");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), kTextFormat);
+  EXPECT_FALSE(res->has_header("Content-Encoding"));
+  EXPECT_EQ(res->get_header_value("Vary"), "Accept-Encoding");
+
+  ExpectMatchesGolden(Normalize(res->body, ports_));
+
+  // Spot checks that hold whatever the golden file says, so that a golden file rewritten
+  // without review still cannot bless the wrong numbers.
+  EXPECT_EQ(SampleValue(res->body, R"(flink_cluster_taskmanagers{flink_cluster="analytics"})"), 4);
+  EXPECT_EQ(SampleValue(res->body,
+                        R"(flink_cluster_jobs{flink_cluster="legacy",state="FINISHED"})"), 12);
+  EXPECT_EQ(SampleValue(res->body, R"(mesos_cluster_memory_bytes{mesos_cluster="mesos-prod",usage="total"})"),
+            245760.5 * 1048576);
+  EXPECT_EQ(SampleValue(res->body, R"(mesos_master_elected{mesos_cluster="mesos-prod",master=")" +
+                                       mesos_leader_.url() + "\"}"),
+            1);
+  EXPECT_EQ(res->body.find("system_load"), std::string::npos);
+  EXPECT_EQ(res->body.find("allocation_runs"), std::string::npos);
+}
+
+TEST_F(GoldenTest, GzipBodyIsTheSameExposition) {
+  const std::string plain = CompleteMetrics();
+  ASSERT_FALSE(plain.empty());
+
+  auto res = exporter_.Get("/metrics", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), kTextFormat);
+  EXPECT_EQ(res->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(res->get_header_value("Vary"), "Accept-Encoding");
+  ASSERT_GE(res->body.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(res->body[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(res->body[1]), 0x8b);
+
+  std::string inflated;
+  ASSERT_TRUE(Gunzip(res->body, &inflated));
+  ASSERT_FALSE(inflated.empty());
+  EXPECT_EQ(inflated.back(), '\n');
+  const std::string want = Normalize(plain, ports_);
+  const std::string got = Normalize(inflated, ports_);
+  if (want != got) ADD_FAILURE() << "gzip body differs from the plain one:\n" << Diff(want, got);
+}
+
+TEST_F(GoldenTest, PromtoolAcceptsLiveOutput) {
+  const std::string body = CompleteMetrics();
+  ASSERT_FALSE(body.empty());
+  const std::string promtool = Promtool();
+  if (promtool.empty()) GTEST_SKIP() << "promtool not found";
+  EXPECT_TRUE(PromtoolAccepts(promtool, body));
+}
+
+}  // namespace
+}  // namespace fme::e2e
