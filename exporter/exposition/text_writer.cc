@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace fme {
 namespace {
@@ -107,23 +108,24 @@ void TextWriter::AppendHelp(std::string& out, std::string_view help) {
 }
 
 void TextWriter::AppendValue(std::string& out, double value) {
+  char buf[32];
+  out.append(buf, WriteValue(buf, value));
+}
+
+char* TextWriter::WriteValue(char* out, double value) {
   if (std::isnan(value)) {
-    out += "NaN";
-    return;
+    std::memcpy(out, "NaN", 3);
+    return out + 3;
   }
   if (std::isinf(value)) {
-    out += value > 0 ? "+Inf" : "-Inf";
-    return;
+    std::memcpy(out, value > 0 ? "+Inf" : "-Inf", 4);
+    return out + 4;
   }
-  char buf[32];
   // Integral values within the exact range print without exponent or fraction: the common case.
   if (value == std::trunc(value) && std::fabs(value) < 9007199254740992.0) {
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(value));
-    out.append(buf, end);
-    return;
+    return std::to_chars(out, out + 32, static_cast<int64_t>(value)).ptr;
   }
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);  // shortest round-trip form
-  out.append(buf, end);
+  return std::to_chars(out, out + 32, value).ptr;  // shortest round-trip form
 }
 
 }  // namespace fme

@@ -45,6 +45,8 @@ class TextWriter {
   static void AppendHelp(std::string& out, std::string_view help);
   // Appends a sample value.
   static void AppendValue(std::string& out, double value);
+  // Writes a sample value at `out` (room for 32 bytes needed); returns the end.
+  static char* WriteValue(char* out, double value);
 
  private:
   void WriteHeaderIfNeeded();
