@@ -102,6 +102,7 @@ class LineBuffer {
 
  private:
   void Put(std::string_view s) {
+    if (s.empty()) return;  // an empty view may have a null data(), which memcpy must not see
     std::memcpy(data_.get() + size_, s.data(), s.size());
     size_ += s.size();
   }
