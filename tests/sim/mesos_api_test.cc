@@ -54,7 +54,9 @@ class MesosApiTest : public ::testing::Test {
       EXPECT_TRUE(r[k].is_number()) << k;
     }
     EXPECT_EQ(r.contains("ports"), ports) << r;
-    if (ports) EXPECT_TRUE(r["ports"].is_string());
+    if (ports) {
+      EXPECT_TRUE(r["ports"].is_string());
+    }
   }
 
   World world_ = MakeMesosWorld();
