@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "config/duration.h"
+#include "config/message_quote.h"
 #include "fme/config.h"
 
 namespace fme {
@@ -35,27 +36,7 @@ namespace {
 constexpr std::size_t kMaxSecretFileBytes = std::size_t{64} * 1024;
 constexpr int kMaxRedirectsLimit = 20;
 
-// Escapes a user-supplied string for an error message, keeping the message on one line.
-std::string Escape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u == 0x7f) {
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
-std::string Quote(std::string_view s) { return "\"" + Escape(s) + "\""; }
 
 std::string Describe(const YAML::Node& n) {
   switch (n.Type()) {
@@ -123,7 +104,7 @@ bool ExpandEnv(std::string_view in, std::string* out, std::string* problem) {
                                      (c >= '0' && c <= '9') || c == '_';
                             });
     if (!valid_name) {
-      *problem = "invalid environment variable name " + Quote(name);
+      *problem = "invalid environment variable name " + QuoteForMessage(name);
       return false;
     }
     const char* value = std::getenv(std::string(name).c_str());
@@ -144,7 +125,7 @@ bool NormalizeUrl(std::string_view url, std::string* out, std::string* problem) 
     *problem = "URL must not contain '@' or credentials (put them in basic_auth)";
     return false;
   }
-  const std::string quoted = Quote(url);
+  const std::string quoted = QuoteForMessage(url);
   const std::size_t sep = url.find("://");
   if (sep == std::string_view::npos) {
     *problem = "invalid URL " + quoted + " (expected http(s)://host[:port][/path])";
@@ -311,7 +292,7 @@ std::optional<Fields> Loader::ReadMap(const YAML::Node& node, const std::string&
       continue;
     }
     const std::string& key = it->first.Scalar();
-    const std::string key_path = JoinPath(path, Escape(key));
+    const std::string key_path = JoinPath(path, EscapeForMessage(key));
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       std::string problem = "unknown key";
       for (std::string_view candidate : known) {
@@ -372,7 +353,7 @@ std::optional<double> Loader::ReadJitter(const Field& f, const std::string& path
   const char* end = text->data() + text->size();
   const auto [ptr, ec] = std::from_chars(text->data(), end, value);
   if (text->empty() || ec != std::errc() || ptr != end || !std::isfinite(value)) {
-    Error(ValueLine(f), path, "invalid number " + Quote(*text) + " (expected e.g. 0.1)");
+    Error(ValueLine(f), path, "invalid number " + QuoteForMessage(*text) + " (expected e.g. 0.1)");
     return std::nullopt;
   }
   if (value < 0 || value >= 0.5) {
@@ -404,7 +385,7 @@ std::optional<std::string> Loader::ReadSecretFile(const Field& f, const std::str
   }
   std::filesystem::path file(*name);
   if (file.is_relative() && !base_dir_.empty()) file = std::filesystem::path(base_dir_) / file;
-  const std::string shown = Quote(file.string());
+  const std::string shown = QuoteForMessage(file.string());
 
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) {
@@ -517,7 +498,7 @@ void Loader::ReadGlobal(const Field& f, Config* config) {
       if (text->empty() || ec != std::errc() || ptr != end || value < 0 ||
           value > kMaxRedirectsLimit) {
         Error(ValueLine(it->second), key,
-              "invalid value " + Quote(*text) + " (expected an integer from 0 to " +
+              "invalid value " + QuoteForMessage(*text) + " (expected an integer from 0 to " +
                   std::to_string(kMaxRedirectsLimit) + ")");
       } else {
         config->http.max_redirects = value;
@@ -608,7 +589,7 @@ std::optional<Fields> Loader::ReadClusterCommon(const YAML::Node& item, const st
       Error(name_line, JoinPath(path, "name"), "must not be empty");
     } else if (auto [prev, inserted] = names->emplace(*name, name_line); !inserted) {
       Error(name_line, JoinPath(path, "name"),
-            "duplicate cluster name " + Quote(*name) + " (first at line " +
+            "duplicate cluster name " + QuoteForMessage(*name) + " (first at line " +
                 std::to_string(prev->second) + ")");
     }
     out->name = *name;
@@ -663,7 +644,7 @@ void Loader::ReadMesos(const Field& f, Config* config) {
         if (!url) continue;
         if (auto [prev, inserted] = seen.emplace(*url, entry.line); !inserted) {
           Error(entry.line, epath,
-                "duplicate master " + Quote(*url) + " (first at line " +
+                "duplicate master " + QuoteForMessage(*url) + " (first at line " +
                     std::to_string(prev->second) + ")");
           continue;
         }

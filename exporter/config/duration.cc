@@ -1,32 +1,13 @@
 #include "config/duration.h"
 
+#include "config/message_quote.h"
+
 #include <array>
 #include <cstdint>
 #include <limits>
 
 namespace fme {
 namespace {
-
-// Quotes a user-supplied value for an error message; escapes keep the message on one line.
-std::string Quote(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u == 0x7f) {
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -69,7 +50,7 @@ constexpr std::array<Unit, 6> kDurationUnits = {{
 }};
 
 Status BadDuration(std::string_view text, std::string_view why) {
-  return Status::InvalidArgument("invalid duration " + Quote(text) + " (" + std::string(why) + ")");
+  return Status::InvalidArgument("invalid duration " + QuoteForMessage(text) + " (" + std::string(why) + ")");
 }
 
 }  // namespace
@@ -151,7 +132,7 @@ Result<std::size_t> ParseByteSize(std::string_view text) {
       {"TiB", 1ull << 40},
   }};
   const auto bad = [&](std::string_view why) {
-    return Status::InvalidArgument("invalid size " + Quote(text) + " (" + std::string(why) + ")");
+    return Status::InvalidArgument("invalid size " + QuoteForMessage(text) + " (" + std::string(why) + ")");
   };
   constexpr std::string_view kExpected = "expected a byte count or e.g. 512KiB, 64MiB, 10MB";
 
