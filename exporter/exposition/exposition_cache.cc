@@ -50,8 +50,11 @@ void ExpositionCache::RenderNow() {
   auto r = std::make_shared<Rendered>();
   r->generation = snap->generation;
   r->snapshot_created = snap->created;
+  r->text.reserve(Current()->text.size() + (64u << 10));  // the next body is about as large
   r->series = RenderSnapshot(*snap, r->text);
-  r->gzip = DeflateBody(r->text);
+  // Level 1: for a 100 MB body, 2.5x faster than the default level for 20 % more bytes; the
+  // render thread's time matters more than a few MB on loopback-fast scrapes.
+  r->gzip = DeflateBody(r->text, 1);
   self_.SetSeries(static_cast<double>(r->series));
   std::lock_guard lock(mu_);
   current_ = std::move(r);
