@@ -113,7 +113,7 @@ Fixture BuildFixture() {
   RenderSnapshot(*f.compact, compact_text);
   if (compact_text != f.ours) Fail("the compact snapshot renders differently from the scattered one");
 
-  f.gzip = DeflateBody(f.ours);
+  f.gzip = DeflateBody(f.ours, 1);
   auto self10 = MakeSelfMetrics(10);
   auto self_part = self10->Current();
   const std::string age = self10->SnapshotAgeText(f.snapshot->created);
@@ -215,7 +215,7 @@ BENCHMARK(BM_Memcpy)->Unit(benchmark::kMillisecond);
 void BM_DeflateBody(benchmark::State& state) {
   const Fixture& f = *g_fixture;
   for (auto _ : state) {
-    DeflatedPart part = DeflateBody(f.ours);
+    DeflatedPart part = DeflateBody(f.ours, 1);
     benchmark::DoNotOptimize(part.deflate.data());
   }
   SetThroughput(state, f.ours.size(), f.series);
