@@ -105,6 +105,13 @@ class Simulation {
   // ------------------------------------------------------------ incidents (simulation_incidents.cc)
   void ScheduleTimeline();
   void Schedule(Millis at, std::function<void()> action);
+  // What an incident names: its cluster (if any), job and the job's runtime (null when absent).
+  struct IncidentTarget {
+    std::optional<std::size_t> cluster;
+    Job* job = nullptr;
+    JobRuntime* runtime = nullptr;
+  };
+  IncidentTarget ResolveIncident(const IncidentSpec& inc);
   void StartIncident(const IncidentSpec& inc);
   void EndIncident(const IncidentSpec& inc);
   void TaskManagerLost(std::size_t cluster, const std::string& tm_id, Millis t);

@@ -47,12 +47,17 @@ Simulation::JobRuntime* Simulation::Runtime(const Job& job) {
   return it == jobs_.end() ? nullptr : &it->second;
 }
 
+Simulation::IncidentTarget Simulation::ResolveIncident(const IncidentSpec& inc) {
+  IncidentTarget target;
+  if (!inc.cluster.empty()) target.cluster = ClusterIndex(inc.cluster);
+  if (target.cluster && !inc.job.empty()) target.job = FindJob(*target.cluster, inc.job);
+  if (target.job) target.runtime = Runtime(*target.job);
+  return target;
+}
+
 void Simulation::StartIncident(const IncidentSpec& inc) {
   const Millis t = w_.now;
-  std::optional<std::size_t> ci;
-  if (!inc.cluster.empty()) ci = ClusterIndex(inc.cluster);
-  Job* job = (ci && !inc.job.empty()) ? FindJob(*ci, inc.job) : nullptr;
-  JobRuntime* rt = job ? Runtime(*job) : nullptr;
+  auto [ci, job, rt] = ResolveIncident(inc);
   const auto& type = inc.type;
 
   if (type == "backpressure" || type == "checkpoint_failures" || type == "checkpoint_timeouts" ||
@@ -177,10 +182,7 @@ void Simulation::StartIncident(const IncidentSpec& inc) {
 
 void Simulation::EndIncident(const IncidentSpec& inc) {
   const Millis t = w_.now;
-  std::optional<std::size_t> ci;
-  if (!inc.cluster.empty()) ci = ClusterIndex(inc.cluster);
-  Job* job = (ci && !inc.job.empty()) ? FindJob(*ci, inc.job) : nullptr;
-  JobRuntime* rt = job ? Runtime(*job) : nullptr;
+  auto [ci, job, rt] = ResolveIncident(inc);
   const auto& type = inc.type;
   if (type == "backpressure") {
     if (rt) {
