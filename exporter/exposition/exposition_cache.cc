@@ -2,6 +2,8 @@
 
 #include "exposition/snapshot_renderer.h"
 
+#include <utility>
+
 namespace fme {
 
 ExpositionCache::ExpositionCache(SnapshotStore& store, SelfMetrics& self)
@@ -47,7 +49,9 @@ void ExpositionCache::RenderLoop() {
 void ExpositionCache::RenderNow() {
   std::lock_guard render_lock(render_mu_);
   SnapshotPtr snap = store_.Current();
-  auto r = std::make_shared<Rendered>();
+  std::shared_ptr<Rendered> r = std::move(spare_);
+  if (r == nullptr) r = std::make_shared<Rendered>();
+  r->text.clear();  // keeps the capacity of a recycled buffer
   r->generation = snap->generation;
   r->snapshot_created = snap->created;
   r->text.reserve(Current()->text.size() + (64u << 10));  // the next body is about as large
@@ -56,8 +60,13 @@ void ExpositionCache::RenderNow() {
   // render thread's time matters more than a few MB on loopback-fast scrapes.
   r->gzip = DeflateBody(r->text, 1);
   self_.SetSeries(static_cast<double>(r->series));
-  std::lock_guard lock(mu_);
-  current_ = std::move(r);
+  std::shared_ptr<Rendered> previous;
+  {
+    std::lock_guard lock(mu_);
+    previous = std::exchange(current_, std::move(r));
+  }
+  // No new scrape can take `previous` now; if none holds it, recycle its buffer.
+  if (previous.use_count() == 1) spare_ = std::move(previous);
 }
 
 std::shared_ptr<const Rendered> ExpositionCache::Current() const {

@@ -53,7 +53,10 @@ class ExpositionCache {
   SelfMetrics& self_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::shared_ptr<const Rendered> current_;  // guarded by mu_
+  std::shared_ptr<Rendered> current_;  // guarded by mu_
+  // The rendering before the current one, once no scrape holds it: its text buffer is reused
+  // by the next render, so steady-state renders neither allocate nor page-fault 100 MB.
+  std::shared_ptr<Rendered> spare_;  // touched only under render_mu_
   bool dirty_ = false;                       // guarded by mu_
   bool stopping_ = false;                    // guarded by mu_
   std::thread thread_;
