@@ -78,10 +78,11 @@ void Poller::PollOnce(Entry& entry) {
     st.last_error = result.status().ToString();
     st.observation.reset();
   }
-  store_.Update(st);
+  // Observer first: the store update triggers a render, which then sees the new self-metrics.
   if (observer_ != nullptr) {
     observer_->OnPollDone(st.target, PollOutcome{st.last_poll_duration, result.status()});
   }
+  store_.Update(st);
 
   std::lock_guard lock(mu_);
   entry.in_flight = false;

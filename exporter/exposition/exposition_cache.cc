@@ -60,6 +60,7 @@ void ExpositionCache::RenderNow() {
   // render thread's time matters more than a few MB on loopback-fast scrapes.
   r->gzip = DeflateBody(r->text, 1);
   self_.SetSeries(static_cast<double>(r->series));
+  self_.Current();  // re-render the self-metrics here, not in the next scrape
   std::shared_ptr<Rendered> previous;
   {
     std::lock_guard lock(mu_);

@@ -1,5 +1,5 @@
 // Config: the parsed, validated configuration file. A plain value; see docs/configuration.md
-// for every key, its default and unit. Built only by LoadConfig (exporter/config/), which
+// for every key, its default and unit. Built only by ParseConfig / LoadConfigFile (exporter/config/), which
 // rejects unknown keys and bad values with the key and the line.
 #pragma once
 

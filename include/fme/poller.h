@@ -43,7 +43,7 @@ struct PollOutcome {
 class PollObserver {
  public:
   virtual ~PollObserver() = default;
-  // Called on the polling thread after the store was updated.
+  // Called on the polling thread just before the store is updated with the outcome.
   virtual void OnPollDone(const TargetInfo& target, const PollOutcome& outcome) = 0;
 };
 
