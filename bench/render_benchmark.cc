@@ -78,8 +78,8 @@ std::unique_ptr<SelfMetrics> MakeSelfMetrics(std::size_t targets) {
     t.name = (t.kind == SourceKind::kFlink ? "flink-prod-eu-west-1-payments-" : "mesos-dc1-ams-") +
              std::to_string(100000 + i);
     self->AddTarget(t);
-    self->OnPollDone(t, PollOutcome{std::chrono::milliseconds(42), Status::Ok()});
-    self->CountRequest(t, "200");
+    self->OnPollDone(t, PollOutcome{std::chrono::milliseconds(42), Status::Ok(), {}, 0});
+    self->CountRequest(t, t.kind == SourceKind::kFlink ? "/overview" : "/metrics/snapshot", "200");
   }
   self->SetSeries(1e6);
   return self;

@@ -104,8 +104,11 @@ int Run(const Args& args) {
   for (std::size_t i = 0; i < std::min(args.self_targets, targets.size()); ++i) {
     self.AddTarget(targets[i]);
     self.OnPollDone(targets[i], PollOutcome{states[i].last_poll_duration,
-                                            states[i].up ? Status::Ok() : Status::Unavailable("down")});
-    self.CountRequest(targets[i], states[i].up ? "200" : "unavailable");
+                                            states[i].up ? Status::Ok() : Status::Unavailable("down"),
+                                            {}, 0});
+    self.CountRequest(targets[i],
+                      targets[i].kind == SourceKind::kFlink ? "/overview" : "/metrics/snapshot",
+                      states[i].up ? "200" : "unavailable");
   }
 
   auto start = std::chrono::steady_clock::now();

@@ -54,7 +54,8 @@ App::App(Config config, WebServerOptions web, Clock& clock)
     poller_->AddTarget(std::move(source), m.poll);
   }
   for (const auto& f : config_.flink_clusters) {
-    auto source = std::make_unique<FlinkSource>(f, instrumented(FlinkSource::TargetFor(f)));
+    auto source =
+        std::make_unique<FlinkSource>(f, instrumented(FlinkSource::TargetFor(f)), clock_);
     infos.push_back(source->target());
     self_.AddTarget(source->target());
     poller_->AddTarget(std::move(source), f.poll);

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -250,6 +251,10 @@ class Loader {
   std::optional<std::string> ReadString(const Field& f, const std::string& path);
   std::optional<Duration> ReadDuration(const Field& f, const std::string& path);
   std::optional<double> ReadJitter(const Field& f, const std::string& path);
+  std::optional<bool> ReadBool(const Field& f, const std::string& path);
+  std::optional<int> ReadInt(const Field& f, const std::string& path, int min, int max);
+  std::optional<std::vector<std::string>> ReadPatterns(const Field& f, const std::string& path);
+  void ReadFlinkCollect(const Fields& fields, const std::string& path, FlinkCollectSettings* out);
   std::optional<std::string> ReadUrl(const Field& f, const std::string& path);
   std::optional<std::string> ReadSecretFile(const Field& f, const std::string& path);
 
@@ -361,6 +366,111 @@ std::optional<double> Loader::ReadJitter(const Field& f, const std::string& path
     return std::nullopt;
   }
   return value;
+}
+
+std::optional<bool> Loader::ReadBool(const Field& f, const std::string& path) {
+  const std::optional<std::string> text = ReadString(f, path);
+  if (!text) return std::nullopt;
+  if (*text == "true") return true;
+  if (*text == "false") return false;
+  Error(ValueLine(f), path, "expected true or false, got " + QuoteForMessage(*text));
+  return std::nullopt;
+}
+
+std::optional<int> Loader::ReadInt(const Field& f, const std::string& path, int min, int max) {
+  const std::optional<std::string> text = ReadString(f, path);
+  if (!text) return std::nullopt;
+  int value = 0;
+  const char* end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (text->empty() || ec != std::errc() || ptr != end) {
+    Error(ValueLine(f), path, "invalid integer " + QuoteForMessage(*text));
+    return std::nullopt;
+  }
+  if (value < min || value > max) {
+    Error(ValueLine(f), path,
+          "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + *text);
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::vector<std::string>> Loader::ReadPatterns(const Field& f,
+                                                             const std::string& path) {
+  if (f.value.IsNull()) return std::vector<std::string>{};
+  if (!f.value.IsSequence()) {
+    Error(ValueLine(f), path, "expected a list of regular expressions, got " + Describe(f.value));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < f.value.size(); ++i) {
+    const Field entry{f.value[i], LineOf(f.value[i], f.line)};
+    const std::string epath = IndexPath(path, i);
+    std::optional<std::string> pattern = ReadString(entry, epath);
+    if (!pattern) continue;
+    try {
+      std::regex compiled(*pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      Error(entry.line, epath,
+            "invalid regular expression " + QuoteForMessage(*pattern) + ": " + e.what());
+      continue;
+    }
+    out.push_back(std::move(*pattern));
+  }
+  return out;
+}
+
+void Loader::ReadFlinkCollect(const Fields& fields, const std::string& path,
+                              FlinkCollectSettings* out) {
+  auto key = [&](std::string_view name) -> const Field* {
+    auto it = fields.find(std::string(name));
+    return it == fields.end() ? nullptr : &it->second;
+  };
+  if (const Field* f = key("terminal_job_ttl")) {
+    if (auto d = ReadDuration(*f, JoinPath(path, "terminal_job_ttl"))) out->terminal_job_ttl = *d;
+  }
+  if (const Field* f = key("max_concurrent_requests")) {
+    if (auto n = ReadInt(*f, JoinPath(path, "max_concurrent_requests"), 1, 64)) {
+      out->max_concurrent_requests = *n;
+    }
+  }
+  if (const Field* f = key("jobs")) {
+    const std::string jpath = JoinPath(path, "jobs");
+    if (std::optional<Fields> jobs = ReadMap(f->value, jpath, f->line, {"include", "exclude"})) {
+      if (auto it = jobs->find("include"); it != jobs->end()) {
+        if (auto p = ReadPatterns(it->second, JoinPath(jpath, "include"))) out->include_jobs = *p;
+      }
+      if (auto it = jobs->find("exclude"); it != jobs->end()) {
+        if (auto p = ReadPatterns(it->second, JoinPath(jpath, "exclude"))) out->exclude_jobs = *p;
+      }
+    }
+  }
+  if (const Field* f = key("taskmanager_metrics")) {
+    if (auto b = ReadBool(*f, JoinPath(path, "taskmanager_metrics"))) out->taskmanager_metrics = *b;
+  }
+  if (const Field* f = key("subtask_metrics")) {
+    if (auto b = ReadBool(*f, JoinPath(path, "subtask_metrics"))) out->subtask_metrics = *b;
+  }
+  if (const Field* f = key("max_subtask_series")) {
+    if (auto n = ReadInt(*f, JoinPath(path, "max_subtask_series"), 0, 10000000)) {
+      out->max_subtask_series = *n;
+    }
+  }
+  if (const Field* f = key("backpressure_sampling")) {
+    if (auto b = ReadBool(*f, JoinPath(path, "backpressure_sampling"))) {
+      out->backpressure_sampling = *b;
+    }
+  }
+  if (const Field* f = key("backpressure_sampling_interval")) {
+    const std::string ipath = JoinPath(path, "backpressure_sampling_interval");
+    if (auto d = ReadDuration(*f, ipath)) {
+      if (*d < std::chrono::seconds(10)) {
+        Error(ValueLine(*f), ipath, "must be at least 10s: each call makes the JobManager sample stack traces");
+      } else {
+        out->backpressure_sampling_interval = *d;
+      }
+    }
+  }
 }
 
 std::optional<std::string> Loader::ReadUrl(const Field& f, const std::string& path) {
@@ -670,9 +780,13 @@ void Loader::ReadFlink(const Field& f, Config* config) {
     const std::optional<Fields> fields =
         ReadClusterCommon(item, path, line,
                           {"name", "rest_url", "poll_interval", "poll_timeout", "poll_jitter",
-                           "basic_auth", "bearer_token", "bearer_token_file"},
+                           "basic_auth", "bearer_token", "bearer_token_file", "terminal_job_ttl",
+                           "max_concurrent_requests", "jobs", "taskmanager_metrics",
+                           "subtask_metrics", "max_subtask_series", "backpressure_sampling",
+                           "backpressure_sampling_interval"},
                           &names, config->poll, &cluster);
     if (!fields) continue;
+    ReadFlinkCollect(*fields, path, &cluster.collect);
     if (auto it = fields->find("rest_url"); it == fields->end()) {
       Error(line, JoinPath(path, "rest_url"), "required key is missing");
     } else if (auto url = ReadUrl(it->second, JoinPath(path, "rest_url"))) {

@@ -69,7 +69,12 @@ void Poller::PollOnce(Entry& entry) {
   st.polled = true;
   st.last_poll = clock_.Now();
   st.last_poll_duration = end - start;
+  PollOutcome outcome{st.last_poll_duration, result.status(), {}};
   if (result.ok()) {
+    if (const auto* flink = std::get_if<FlinkObservation>(&*result)) {
+      outcome.endpoint_errors = flink->endpoint_errors;
+      outcome.series_dropped = flink->series_dropped;
+    }
     st.up = true;
     st.last_success = st.last_poll;
     st.observation = std::move(result).value();
@@ -80,7 +85,7 @@ void Poller::PollOnce(Entry& entry) {
   }
   // Observer first: the store update triggers a render, which then sees the new self-metrics.
   if (observer_ != nullptr) {
-    observer_->OnPollDone(st.target, PollOutcome{st.last_poll_duration, result.status()});
+    observer_->OnPollDone(st.target, outcome);
   }
   store_.Update(st);
 

@@ -42,8 +42,20 @@ SelfMetrics::SelfMetrics(Clock& clock, std::string version, std::string revision
                        .Register(*registry_)),
       requests_(prometheus::BuildCounter()
                     .Name("flink_mesos_exporter_upstream_requests_total")
-                    .Help("HTTP requests sent upstream, by HTTP status code or transport error kind.")
+                    .Help("HTTP requests sent upstream, by route and by HTTP status code or "
+                          "transport error kind.")
                     .Register(*registry_)),
+      endpoint_errors_(prometheus::BuildCounter()
+                           .Name("flink_mesos_exporter_endpoint_errors_total")
+                           .Help("Upstream calls that failed within an otherwise successful poll, "
+                                 "by route and kind of failure; their series are missing for "
+                                 "that poll.")
+                           .Register(*registry_)),
+      series_dropped_(prometheus::BuildCounter()
+                          .Name("flink_mesos_exporter_series_dropped_total")
+                          .Help("Series of the target left out of the exposition because a "
+                                "series limit was reached.")
+                          .Register(*registry_)),
       series_(prometheus::BuildGauge()
                   .Name("flink_mesos_exporter_series")
                   .Help("Series in the last rendered snapshot, excluding these self-metrics.")
@@ -66,6 +78,7 @@ void SelfMetrics::AddTarget(const TargetInfo& target) {
     with_kind["kind"] = std::string(StatusCodeName(code));
     poll_errors_.Add(with_kind);
   }
+  series_dropped_.Add(labels);
   Changed();
 }
 
@@ -79,11 +92,23 @@ void SelfMetrics::OnPollDone(const TargetInfo& target, const PollOutcome& outcom
     labels["kind"] = std::string(StatusCodeName(outcome.status.code()));
     poll_errors_.Add(labels).Increment();
   }
+  if (outcome.series_dropped > 0) {
+    series_dropped_.Add(TargetLabels(target))
+        .Increment(static_cast<double>(outcome.series_dropped));
+  }
+  for (const EndpointError& e : outcome.endpoint_errors) {
+    auto with_call = TargetLabels(target);
+    with_call["endpoint"] = e.endpoint;
+    with_call["kind"] = e.kind;
+    endpoint_errors_.Add(with_call).Increment();
+  }
   Changed();
 }
 
-void SelfMetrics::CountRequest(const TargetInfo& target, const std::string& code) {
+void SelfMetrics::CountRequest(const TargetInfo& target, const std::string& endpoint,
+                               const std::string& code) {
   auto labels = TargetLabels(target);
+  labels["endpoint"] = endpoint;
   labels["code"] = code;
   requests_.Add(labels).Increment();
   Changed();

@@ -33,13 +33,16 @@ class SelfMetrics final : public PollObserver {
  public:
   SelfMetrics(Clock& clock, std::string version, std::string revision);
 
-  // Creates the per-target error counters (every kind at 0, so rate() works at once).
+  // Creates the per-target counters that exist from the start (poll errors of every kind and
+  // dropped series, at 0), so that rate() works at once.
   void AddTarget(const TargetInfo& target);
 
+  // Records the poll, the calls that failed within it and the series a limit left out.
   void OnPollDone(const TargetInfo& target, const PollOutcome& outcome) override;
 
-  // One upstream HTTP exchange; `code` is the HTTP status, or the error kind when none came.
-  void CountRequest(const TargetInfo& target, const std::string& code);
+  // One upstream HTTP exchange to `endpoint` (a route template such as "/jobs/:jobid");
+  // `code` is the HTTP status, or the error kind when none came.
+  void CountRequest(const TargetInfo& target, const std::string& endpoint, const std::string& code);
 
   // Series count of the last rendered snapshot body.
   void SetSeries(double series);
@@ -61,6 +64,8 @@ class SelfMetrics final : public PollObserver {
   prometheus::Family<prometheus::Gauge>& last_success_;
   prometheus::Family<prometheus::Counter>& poll_errors_;
   prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Counter>& endpoint_errors_;
+  prometheus::Family<prometheus::Counter>& series_dropped_;
   prometheus::Gauge& series_;
   std::atomic<uint64_t> version_{1};
   std::mutex render_mu_;

@@ -1,6 +1,6 @@
 // Renders a Snapshot to Prometheus text format 0.0.4: every upstream family, each exactly once
 // (family-major across targets), with no timestamps. Pure function of the snapshot; thread-safe.
-// The family catalogue is docs/metrics.md.
+// The family catalogue is docs/metrics.md; in code, exposition/families.h.
 #pragma once
 
 #include <string>

@@ -1,5 +1,6 @@
 #include "http/url.h"
 
+#include <cctype>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -296,6 +297,22 @@ Result<Url> ResolveLocation(const Url& base, std::string_view location) {
   }
   if (path.empty() || path.front() != '/') path = "/" + path;  // see above on insert()
   return ParseUrl(base.Origin() + path + std::string(query));
+}
+
+std::string EscapePathSegment(std::string_view segment) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(segment.size());
+  for (unsigned char c : segment) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace fme

@@ -49,4 +49,8 @@ Result<Url> ResolveLocation(const Url& base, std::string_view location);
 // about strings that did not parse; a parsed Url should be rendered with ToString().
 std::string RedactUrl(std::string_view text);
 
+// Percent-encodes everything but RFC 3986 unreserved characters, so an upstream id can be put
+// into a URL path as one segment.
+std::string EscapePathSegment(std::string_view segment);
+
 }  // namespace fme

@@ -15,9 +15,10 @@ std::string Excerpt(const std::string& body) {
 }  // namespace
 
 Result<std::string> FetchOk(HttpClient& http, const std::string& url, SteadyTime deadline,
-                            const HttpAuth& auth) {
+                            const HttpAuth& auth, std::string_view endpoint) {
   HttpRequest req;
   req.url = url;
+  req.endpoint = endpoint;
   req.deadline = deadline;
   req.auth = auth;
   Result<HttpResponse> res = http.Send(req);

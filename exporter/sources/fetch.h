@@ -10,7 +10,8 @@ namespace fme {
 // GETs `url` and returns the body of a 2xx answer. A non-2xx answer gives kHttpStatus with the
 // status code and the start of the body (upstream error bodies explain themselves, e.g. Flink's
 // {"errors":[...]} and Mesos' "No leader elected").
+// `endpoint` is the route template counted in self-metrics (empty: the URL's path).
 Result<std::string> FetchOk(HttpClient& http, const std::string& url, SteadyTime deadline,
-                            const HttpAuth& auth);
+                            const HttpAuth& auth, std::string_view endpoint = {});
 
 }  // namespace fme

@@ -27,11 +27,30 @@ struct HttpSettings {
   int max_redirects = 5;
 };
 
+// What to fetch from a Flink cluster, and how gently.
+struct FlinkCollectSettings {
+  Duration terminal_job_ttl = std::chrono::hours(1);  // FINISHED/CANCELED/FAILED jobs stay this long
+  int max_concurrent_requests = 4;                    // in flight to one JobManager at once
+  // ECMAScript regular expressions matched against the whole job name. A job is polled when it
+  // matches an include pattern (or there are none) and no exclude pattern.
+  std::vector<std::string> include_jobs;
+  std::vector<std::string> exclude_jobs;
+  bool taskmanager_metrics = true;  // one /taskmanagers/:id/metrics call per TaskManager
+  // Per-subtask backpressure series (one backpressure call per vertex on 1.13+), capped.
+  bool subtask_metrics = false;
+  int max_subtask_series = 10000;
+  // Flink <= 1.12 only: call the backpressure endpoint, which makes the JobManager sample stack
+  // traces, at most once per vertex per interval.
+  bool backpressure_sampling = false;
+  Duration backpressure_sampling_interval = std::chrono::minutes(1);
+};
+
 struct FlinkClusterConfig {
   std::string name;      // flink_cluster label
   std::string rest_url;  // JobManager REST base URL, no trailing slash
   PollSettings poll;     // global values unless overridden
   HttpAuth auth;         // secrets already resolved from *_file / ${ENV}
+  FlinkCollectSettings collect;
 };
 
 struct MesosClusterConfig {

@@ -32,6 +32,9 @@ struct HttpAuth {
 struct HttpRequest {
   std::string method = "GET";
   std::string url;  // absolute: http(s)://host[:port]/path?query
+  // The route template for self-metrics, e.g. "/jobs/:jobid" (ids would explode cardinality).
+  // Empty: the URL's path is used.
+  std::string endpoint;
   std::map<std::string, std::string> headers;
   std::string body;
   std::string content_type;   // for a request body

@@ -21,6 +21,7 @@
 
 #include "fme/clock.h"
 #include "fme/config.h"
+#include "fme/model/endpoint_error.h"
 #include "fme/snapshot_store.h"
 #include "fme/source.h"
 
@@ -38,6 +39,9 @@ class Executor {
 struct PollOutcome {
   Duration duration{};
   Status status;  // OK on success
+  // Calls that failed within a successful poll (their series are missing this time).
+  std::vector<EndpointError> endpoint_errors;
+  uint64_t series_dropped = 0;  // series left out this poll by a limit
 };
 
 class PollObserver {

@@ -28,6 +28,9 @@ class EscapingTest : public ::testing::Test {
     ASSERT_TRUE(flink_.ok());
     flink_.SetRoute("/config", Route::Json(Fixture("flink/1.13/config.json")));
     flink_.SetRoute("/overview", Route::Json(Fixture("flink/1.13/overview.json")));
+    flink_.SetRoute("/jobs/overview", Route::Json(R"({"jobs":[]})"));
+    flink_.SetRoute("/taskmanagers", Route::Json(R"({"taskmanagers":[]})"));
+    flink_.SetRoute("/jobmanager/metrics", Route::Json("[]"));
     const std::string config = "global:\n"
                                "  poll_interval: 1s\n"
                                "  poll_timeout: 500ms\n"

@@ -46,6 +46,9 @@ TEST(FaultTest, FaultyTargetsAreDownCountedAndLoggedOnceOthersCarryOn) {
   const std::string overview_json = Fixture("flink/1.13/overview.json");
   healthy_flink.SetRoute("/config", Route::Json(config_json));
   healthy_flink.SetRoute("/overview", Route::Json(overview_json));
+  healthy_flink.SetRoute("/jobs/overview", Route::Json(R"({"jobs":[]})"));
+  healthy_flink.SetRoute("/taskmanagers", Route::Json(R"({"taskmanagers":[]})"));
+  healthy_flink.SetRoute("/jobmanager/metrics", Route::Json("[]"));
   mesos_leader.SetRoute("/metrics/snapshot", Route::Json(Fixture("mesos/leader_metrics_snapshot.json")));
 
   http500.SetFallback(Route::Text(500, "java.lang.NullPointerException\n\tat Dispatcher\n"));
@@ -189,6 +192,9 @@ TEST(FaultTest, TargetRecovers) {
 
   jm.SetRoute("/config", Route::Json(Fixture("flink/1.13/config.json")));
   jm.SetRoute("/overview", Route::Json(Fixture("flink/1.13/overview.json")));
+  jm.SetRoute("/jobs/overview", Route::Json(R"({"jobs":[]})"));
+  jm.SetRoute("/taskmanagers", Route::Json(R"({"taskmanagers":[]})"));
+  jm.SetRoute("/jobmanager/metrics", Route::Json("[]"));
   ASSERT_TRUE(WaitFor(
       [&] {
         body = exporter.Metrics();

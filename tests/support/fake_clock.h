@@ -10,7 +10,9 @@ namespace fme::testing {
 class FakeClock final : public Clock {
  public:
   // Starts at 2026-01-01T00:00:00Z wall time and an arbitrary steady origin.
-  FakeClock() : wall_(std::chrono::sys_days(std::chrono::year{2026} / 1 / 1)), steady_() {}
+  FakeClock() : FakeClock(std::chrono::sys_days(std::chrono::year{2026} / 1 / 1)) {}
+  // Starts at `wall` (e.g. a simulator's start time) and the same steady origin.
+  explicit FakeClock(WallTime wall) : wall_(wall), steady_() {}
 
   WallTime Now() const override {
     std::lock_guard lock(mu_);

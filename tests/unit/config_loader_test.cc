@@ -608,6 +608,75 @@ TEST_F(ConfigFilesTest, LoadFileNamesThePathInErrors) {
             (dir_ / "nope.yml").string() + ": cannot read config file: No such file or directory");
 }
 
+// ---- what to collect from Flink ------------------------------------------------------------
+
+TEST(ConfigLoaderTest, FlinkCollectSettingsDefaultAndOverride) {
+  Result<Config> c = Parse(R"(
+flink_clusters:
+  - name: a
+    rest_url: http://a:8081
+  - name: b
+    rest_url: http://b:8081
+    terminal_job_ttl: 10m
+    max_concurrent_requests: 2
+    jobs:
+      include: ["prod-.*", "billing"]
+      exclude: [".*-test"]
+    taskmanager_metrics: false
+    subtask_metrics: true
+    max_subtask_series: 500
+    backpressure_sampling: true
+    backpressure_sampling_interval: 2m
+)");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const FlinkCollectSettings defaults;
+  const FlinkCollectSettings& a = c->flink_clusters[0].collect;
+  EXPECT_EQ(a.terminal_job_ttl, std::chrono::hours(1));
+  EXPECT_EQ(a.max_concurrent_requests, 4);
+  EXPECT_TRUE(a.include_jobs.empty());
+  EXPECT_TRUE(a.taskmanager_metrics);
+  EXPECT_FALSE(a.subtask_metrics);
+  EXPECT_FALSE(a.backpressure_sampling);
+  EXPECT_EQ(a.max_subtask_series, defaults.max_subtask_series);
+  const FlinkCollectSettings& b = c->flink_clusters[1].collect;
+  EXPECT_EQ(b.terminal_job_ttl, std::chrono::minutes(10));
+  EXPECT_EQ(b.max_concurrent_requests, 2);
+  EXPECT_EQ(b.include_jobs, (std::vector<std::string>{"prod-.*", "billing"}));
+  EXPECT_EQ(b.exclude_jobs, (std::vector<std::string>{".*-test"}));
+  EXPECT_FALSE(b.taskmanager_metrics);
+  EXPECT_TRUE(b.subtask_metrics);
+  EXPECT_EQ(b.max_subtask_series, 500);
+  EXPECT_TRUE(b.backpressure_sampling);
+  EXPECT_EQ(b.backpressure_sampling_interval, std::chrono::minutes(2));
+}
+
+TEST(ConfigLoaderTest, FlinkCollectSettingsAreValidated) {
+  const std::string msg = Errors(R"(
+flink_clusters:
+  - name: a
+    rest_url: http://a:8081
+    max_concurrent_requests: 0
+    jobs:
+      include: ["prod-(unclosed"]
+      exlude: []
+    subtask_metrics: yes please
+    backpressure_sampling_interval: 1s
+    terminal_job_ttl: forever
+)");
+  EXPECT_NE(msg.find("exporter.yml:5: flink_clusters[0].max_concurrent_requests: must be between 1 and 64, got 0"),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find(":7: flink_clusters[0].jobs.include[0]: invalid regular expression \"prod-(unclosed\""),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find(":8: flink_clusters[0].jobs.exlude: unknown key (did you mean exclude?)"),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find(":9: flink_clusters[0].subtask_metrics: expected true or false, got \"yes please\""),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find(":10: flink_clusters[0].backpressure_sampling_interval: must be at least 10s"),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find(":11: flink_clusters[0].terminal_job_ttl: invalid duration"), std::string::npos)
+      << msg;
+}
+
 // ---- the shipped example ------------------------------------------------------------------
 
 TEST(ConfigLoaderTest, ExampleFileIsValidAndShowsTheDefaults) {

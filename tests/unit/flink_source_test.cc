@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "flink/flink_jvm_metrics.h"
 #include "flink/flink_parser.h"
 #include "support/fake_clock.h"
 #include "support/fake_http_client.h"
@@ -63,15 +64,23 @@ class FlinkSourceTest : public ::testing::Test {
     config.rest_url = "http://jm:8081";
     config.auth.bearer_token = "secret";
   }
+  // A cluster without jobs or TaskManagers: only the cluster-wide calls answer.
+  void ServeEmptyCluster() {
+    http.Respond("http://jm:8081/config", 200, kConfig113);
+    http.Respond("http://jm:8081/overview", 200, kOverview);
+    http.Respond("http://jm:8081/jobs/overview", 200, R"({"jobs":[]})");
+    http.Respond("http://jm:8081/taskmanagers", 200, R"({"taskmanagers":[]})");
+    http.Respond("http://jm:8081/jobmanager/metrics" + JvmMetricsQuery(), 200, "[]");
+  }
+
   FlinkClusterConfig config;
   testing::FakeHttpClient http;
   testing::FakeClock clock;
 };
 
 TEST_F(FlinkSourceTest, PollCombinesConfigAndOverview) {
-  http.Respond("http://jm:8081/config", 200, kConfig113);
-  http.Respond("http://jm:8081/overview", 200, kOverview);
-  FlinkSource src(config, http);
+  ServeEmptyCluster();
+  FlinkSource src(config, http, clock);
   auto obs = src.Poll(clock.Steady() + std::chrono::seconds(5));
   ASSERT_TRUE(obs.ok()) << obs.status().ToString();
   const auto& o = std::get<FlinkObservation>(*obs).overview;
@@ -85,9 +94,8 @@ TEST_F(FlinkSourceTest, PollCombinesConfigAndOverview) {
 }
 
 TEST_F(FlinkSourceTest, VersionIsCachedUntilAPollFails) {
-  http.Respond("http://jm:8081/config", 200, kConfig113);
-  http.Respond("http://jm:8081/overview", 200, kOverview);
-  FlinkSource src(config, http);
+  ServeEmptyCluster();
+  FlinkSource src(config, http, clock);
   auto deadline = clock.Steady() + std::chrono::seconds(5);
   ASSERT_TRUE(src.Poll(deadline).ok());
   ASSERT_TRUE(src.Poll(deadline).ok());
@@ -105,7 +113,7 @@ TEST_F(FlinkSourceTest, VersionIsCachedUntilAPollFails) {
 
 TEST_F(FlinkSourceTest, TransportErrorsPassThrough) {
   http.Fail("http://jm:8081/config", Status::Timeout("read timeout"));
-  FlinkSource src(config, http);
+  FlinkSource src(config, http, clock);
   auto r = src.Poll(clock.Steady() + std::chrono::seconds(1));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kTimeout);
