@@ -53,7 +53,6 @@ enum Family : int {
   kFlinkVertexIdleRatio,
   kFlinkVertexOutputBufferUsage,
   kFlinkVertexInputBufferUsage,
-  kFlinkVertexBackpressured,
   kFlinkVertexBackpressureLevel,
   kFlinkVertexRecordsIn,
   kFlinkVertexRecordsOut,
@@ -219,10 +218,6 @@ inline constexpr std::array<FamilySpec, kFamilyCount> kFamilies = {{
     {"flink_vertex_input_buffer_usage_ratio",
      "Input buffer pool usage of the vertex's subtasks, max and avg over subtasks "
      "(subtask metric Shuffle.Netty.Input.Buffers.inPoolUsage, or buffers.inPoolUsage).",
-     kGauge},
-    {"flink_vertex_backpressured",
-     "Whether any subtask of the vertex is back-pressured (subtask metric isBackPressured, "
-     "Flink 1.10+).",
      kGauge},
     {"flink_vertex_backpressure_level",
      "Backpressure level of the vertex, one series per level (ok <= 0.1 < low <= 0.5 < high), "

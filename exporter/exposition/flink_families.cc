@@ -117,7 +117,6 @@ void RenderVertex(const FlinkVertex& v, FamilyBuffers& fb, LabelScratch& s,
   MaxAvgLines(fb, kFlinkVertexIdleRatio, labels, v.idle_ratio);
   MaxAvgLines(fb, kFlinkVertexOutputBufferUsage, labels, v.out_pool_usage);
   MaxAvgLines(fb, kFlinkVertexInputBufferUsage, labels, v.in_pool_usage);
-  fb.Optional(kFlinkVertexBackpressured, labels, {}, v.backpressured);
   if (v.backpressure_level) {
     const auto level = static_cast<std::size_t>(*v.backpressure_level);
     for (std::size_t i = 0; i < tails.backpressure_level.size(); ++i) {

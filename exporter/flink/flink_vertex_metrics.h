@@ -3,7 +3,7 @@
 // names are silently dropped by Flink, so the union of all versions' names is requested and
 // the presence of a metric decides, not the version number.
 //   1.13+: backPressured/busy/idleTimeMsPerSecond
-//   1.10-1.12: isBackPressured, idleTimeMsPerSecond (1.11+)
+//   1.11-1.12: idleTimeMsPerSecond (isBackPressured cannot be aggregated: it is a boolean)
 //   all: buffer pool usage (Shuffle.Netty.* 1.9+, buffers.* 1.4-1.20), numRecordsIn/Out,
 //        currentInputWatermark (1.5+) / currentLowWatermark (1.4)
 #pragma once

@@ -44,7 +44,7 @@ Result<Observation> MesosSource::Poll(SteadyTime deadline) {
   answers.reserve(masters_.size());
   for (const auto& master : masters_) {
     answers.push_back(std::async(std::launch::async, [&, url = master + path]() -> Result<MasterMetrics> {
-      auto body = FetchOk(http_, url, deadline, auth_);
+      auto body = FetchOk(http_, url, deadline, auth_, "/metrics/snapshot");
       if (!body.ok()) return body.status();
       return ParseMasterMetricsSnapshot(*body);
     }));

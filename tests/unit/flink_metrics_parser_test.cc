@@ -122,7 +122,7 @@ TEST(FlinkAggregatedMetricsTest, WrongShapesAreParseErrors) {
 TEST(FlinkVertexMetricsTest, QueryAsksForEveryVersionsNamesWithoutSkew) {
   EXPECT_EQ(VertexMetricsQuery(),
             "?get=backPressuredTimeMsPerSecond,busyTimeMsPerSecond,idleTimeMsPerSecond,"
-            "isBackPressured,Shuffle.Netty.Output.Buffers.outPoolUsage,"
+            "Shuffle.Netty.Output.Buffers.outPoolUsage,"
             "Shuffle.Netty.Input.Buffers.inPoolUsage,buffers.outPoolUsage,buffers.inPoolUsage,"
             "numRecordsIn,numRecordsOut,currentInputWatermark,currentLowWatermark"
             "&agg=min,max,avg,sum");
@@ -134,7 +134,6 @@ TEST(FlinkVertexMetricsTest, Legacy14) {
   EXPECT_FALSE(v.backpressured_ratio.max.has_value());
   EXPECT_FALSE(v.busy_ratio.max.has_value());
   EXPECT_FALSE(v.idle_ratio.max.has_value());
-  EXPECT_FALSE(v.backpressured.has_value());
   EXPECT_FALSE(v.backpressure_level.has_value());
   EXPECT_OPT_DOUBLE(v.out_pool_usage.max, 1.0) << "from buffers.*";
   EXPECT_OPT_DOUBLE(v.out_pool_usage.avg, 0.95);
@@ -222,21 +221,15 @@ TEST(FlinkVertexMetricsTest, PrefersShuffleNettyPoolUsage) {
   EXPECT_OPT_DOUBLE(v.in_pool_usage.max, 0.6) << "old name when the new one is missing";
 }
 
-TEST(FlinkVertexMetricsTest, IsBackPressuredOnItsOwn) {
+TEST(FlinkVertexMetricsTest, IdleOnlyGivesNoLevel) {
   FlinkVertex v;
   ApplyVertexAggregates(Aggregates(R"([
-    {"id":"isBackPressured","min":0.0,"max":1.0,"avg":0.5,"sum":1.0},
     {"id":"idleTimeMsPerSecond","min":0.0,"max":250.0,"avg":125.0,"sum":250.0}
   ])"), v);
-  EXPECT_OPT_DOUBLE(v.backpressured, 1.0);
   EXPECT_OPT_DOUBLE(v.idle_ratio.max, 0.25);
+  EXPECT_OPT_DOUBLE(v.idle_ratio.avg, 0.125);
   EXPECT_FALSE(v.backpressured_ratio.max.has_value());
-  EXPECT_FALSE(v.backpressure_level.has_value()) << "a level needs the ratio";
-
-  FlinkVertex none;
-  ApplyVertexAggregates(
-      Aggregates(R"([{"id":"isBackPressured","min":0,"max":0,"avg":0,"sum":0}])"), none);
-  EXPECT_OPT_DOUBLE(none.backpressured, 0.0);
+  EXPECT_FALSE(v.backpressure_level.has_value()) << "a level needs the back-pressured ratio";
 }
 
 TEST(FlinkVertexMetricsTest, WatermarkBounds) {

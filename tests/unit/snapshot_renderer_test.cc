@@ -139,8 +139,7 @@ FlinkVertex SinkVertex() {
   v.parallelism = 2;
   v.subtasks_by_state[static_cast<int>(FlinkExecutionState::kRunning)] = 1;
   v.subtasks_by_state[static_cast<int>(FlinkExecutionState::kDeploying)] = 1;
-  v.idle_ratio.max = 0.5;  // 1.11-1.12: idle only, and isBackPressured
-  v.backpressured = 0;
+  v.idle_ratio.max = 0.5;  // 1.11-1.12: idle only
   v.records_in = 123456000;
   return v;
 }
@@ -398,9 +397,6 @@ TEST(SnapshotRendererFlinkTest, VertexFamilies) {
        }) {
     EXPECT_TRUE(HasLine(out, line)) << line;
   }
-  EXPECT_TRUE(HasLine(out, "flink_vertex_backpressured" + std::string(kRunningJobLabels) +
-                               ",vertex_id=\"0a448493b4782967b150582570326227\","
-                               "vertex_name=\"Sink: \\\"out\\\"\"} 0"));
   EXPECT_EQ(Lines(out, "flink_vertex_backpressure_level").size(), 3u)
       << "only where a level is known";
 }

@@ -101,8 +101,6 @@ struct FlinkVertex {
   MaxAvg backpressured_ratio;
   MaxAvg busy_ratio;
   MaxAvg idle_ratio;  // also 1.11-1.12 (idleTimeMsPerSecond)
-  // 1.10-1.12: isBackPressured of any subtask (1/0).
-  std::optional<double> backpressured;
   // Buffer pool usage (Shuffle.Netty.* preferred over the old buffers.* names), max and avg.
   MaxAvg out_pool_usage;
   MaxAvg in_pool_usage;
