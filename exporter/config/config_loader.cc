@@ -255,6 +255,7 @@ class Loader {
   std::optional<int> ReadInt(const Field& f, const std::string& path, int min, int max);
   std::optional<std::vector<std::string>> ReadPatterns(const Field& f, const std::string& path);
   void ReadFlinkCollect(const Fields& fields, const std::string& path, FlinkCollectSettings* out);
+  void ReadMesosCollect(const Fields& fields, const std::string& path, MesosCollectSettings* out);
   std::optional<std::string> ReadUrl(const Field& f, const std::string& path);
   std::optional<std::string> ReadSecretFile(const Field& f, const std::string& path);
 
@@ -469,6 +470,58 @@ void Loader::ReadFlinkCollect(const Fields& fields, const std::string& path,
       } else {
         out->backpressure_sampling_interval = *d;
       }
+    }
+  }
+}
+
+void Loader::ReadMesosCollect(const Fields& fields, const std::string& path,
+                              MesosCollectSettings* out) {
+  auto key = [&](std::string_view name) -> const Field* {
+    auto it = fields.find(std::string(name));
+    return it == fields.end() ? nullptr : &it->second;
+  };
+  if (const Field* f = key("state")) {
+    const std::string spath = JoinPath(path, "state");
+    if (auto text = ReadString(*f, spath)) {
+      if (*text == "events") {
+        out->state = MesosStateMode::kEvents;
+      } else if (*text == "polling") {
+        out->state = MesosStateMode::kPolling;
+      } else if (*text == "off") {
+        out->state = MesosStateMode::kOff;
+      } else {
+        Error(ValueLine(*f), spath,
+              "expected events, polling or off, got " + QuoteForMessage(*text));
+      }
+    }
+  }
+  if (const Field* f = key("state_poll_interval")) {
+    if (auto d = ReadDuration(*f, JoinPath(path, "state_poll_interval"))) {
+      out->state_poll_interval = *d;
+    }
+  }
+  if (const Field* f = key("task_frameworks")) {
+    if (auto p = ReadPatterns(*f, JoinPath(path, "task_frameworks"))) out->task_frameworks = *p;
+  }
+  if (const Field* f = key("task_page_size")) {
+    if (auto n = ReadInt(*f, JoinPath(path, "task_page_size"), 10, 100000)) {
+      out->task_page_size = *n;
+    }
+  }
+  if (const Field* f = key("event_stream_idle_timeout")) {
+    const std::string ipath = JoinPath(path, "event_stream_idle_timeout");
+    if (auto d = ReadDuration(*f, ipath)) {
+      if (*d < std::chrono::seconds(20)) {
+        Error(ValueLine(*f), ipath,
+              "must be at least 20s: the master sends a heartbeat only every 15 s");
+      } else {
+        out->event_stream_idle_timeout = *d;
+      }
+    }
+  }
+  if (const Field* f = key("reconnect_backoff_max")) {
+    if (auto d = ReadDuration(*f, JoinPath(path, "reconnect_backoff_max"))) {
+      out->reconnect_backoff_max = *d;
     }
   }
 }
@@ -731,9 +784,12 @@ void Loader::ReadMesos(const Field& f, Config* config) {
     const std::optional<Fields> fields =
         ReadClusterCommon(item, path, line,
                           {"name", "masters", "poll_interval", "poll_timeout", "poll_jitter",
-                           "basic_auth", "bearer_token", "bearer_token_file"},
+                           "basic_auth", "bearer_token", "bearer_token_file", "state",
+                           "state_poll_interval", "task_frameworks", "task_page_size",
+                           "event_stream_idle_timeout", "reconnect_backoff_max"},
                           &names, config->poll, &cluster);
     if (!fields) continue;
+    ReadMesosCollect(*fields, path, &cluster.collect);
 
     const std::string mpath = JoinPath(path, "masters");
     const auto masters = fields->find("masters");

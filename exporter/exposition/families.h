@@ -78,6 +78,7 @@ enum Family : int {
   // Mesos.
   kMesosUp,
   kMesosMasterUp,
+  kMesosMasterInfo,
   kMesosMasterElected,
   kMesosMasterUptime,
   kMesosMasterEventQueue,
@@ -86,10 +87,34 @@ enum Family : int {
   kMesosFrameworks,
   kMesosFrameworksByConnection,
   kMesosTasks,
+  kMesosTaskTerminations,
   kMesosCpus,
   kMesosGpus,
   kMesosMemory,
   kMesosDisk,
+  // Mesos agents and frameworks (from the event stream, or polled).
+  kMesosStateSourceInfo,
+  kMesosAgentState,
+  kMesosAgentInfo,
+  kMesosAgentAttributeInfo,
+  kMesosAgentCpus,
+  kMesosAgentGpus,
+  kMesosAgentMemory,
+  kMesosAgentDisk,
+  kMesosFrameworkInfo,
+  kMesosFrameworkActive,
+  kMesosFrameworkConnected,
+  kMesosFrameworkCpus,
+  kMesosFrameworkGpus,
+  kMesosFrameworkMemory,
+  kMesosFrameworkDisk,
+  kMesosFrameworkTasks,
+  kMesosFrameworkTaskTerminations,
+  // The Mesos event stream.
+  kMesosEventStreamConnected,
+  kMesosEventStreamEvents,
+  kMesosEventStreamReconnects,
+  kMesosEventStreamLastEvent,
   kFamilyCount
 };
 
@@ -293,6 +318,10 @@ inline constexpr std::array<FamilySpec, kFamilyCount> kFamilies = {{
      "Whether at least one Mesos master of the cluster answered the last poll (1) or none did (0).",
      kGauge},
     {"mesos_master_up", "Whether this master answered /metrics/snapshot in the last poll.", kGauge},
+    {"mesos_master_info",
+     "Mesos version of a master that answered, and whether it is the elected leader; always 1. "
+     "Only masters whose version is known have a series (today: the elected master's).",
+     kGauge},
     {"mesos_master_elected", "Whether this master is the elected leader (master/elected).", kGauge},
     {"mesos_master_uptime_seconds", "Time since this master process started (master/uptime_secs).",
      kGauge},
@@ -306,11 +335,99 @@ inline constexpr std::array<FamilySpec, kFamilyCount> kFamilies = {{
     {"mesos_frameworks_by_connection",
      "Frameworks by whether their scheduler is connected to the master.", kGauge},
     {"mesos_tasks", "Tasks in each non-terminal state, cluster-wide.", kGauge},
+    {"mesos_task_terminations_total",
+     "Tasks that reached a terminal state, by state, reason and source, cluster-wide (the "
+     "elected master's master/task_<state>/source_<source>/reason_<reason> counters).",
+     kCounter},
     {"mesos_cluster_cpus", "CPUs of all agents: total, and used (allocated) by tasks.", kGauge},
     {"mesos_cluster_gpus", "GPUs of all agents: total, and used (allocated) by tasks.", kGauge},
     {"mesos_cluster_memory_bytes", "Memory of all agents: total, and used (allocated) by tasks.",
      kGauge},
     {"mesos_cluster_disk_bytes", "Disk of all agents: total, and used (allocated) by tasks.",
+     kGauge},
+    // Mesos agents and frameworks.
+    {"mesos_state_source_info",
+     "Where the per-agent and per-framework series of the cluster come from: the v1 event "
+     "stream (event_stream) or polling /master/slaves and /master/state-summary (polling); "
+     "always 1.",
+     kGauge},
+    {"mesos_agent_state",
+     "Agent state, one series per state (active, inactive, unreachable; 1 for the current one), "
+     "from the v1 event stream or /master/slaves.",
+     kGauge},
+    {"mesos_agent_info",
+     "Mesos version of the agent, from the v1 event stream or /master/slaves; always 1.", kGauge},
+    {"mesos_agent_attribute_info",
+     "An attribute of the agent, by name and value, from the v1 event stream or /master/slaves; "
+     "always 1.",
+     kGauge},
+    {"mesos_agent_cpus",
+     "CPUs of the agent: total, used (allocated to tasks and executors) and reserved (for "
+     "roles), from the v1 event stream or /master/slaves.",
+     kGauge},
+    {"mesos_agent_gpus",
+     "GPUs of the agent: total, used (allocated to tasks and executors) and reserved (for "
+     "roles), from the v1 event stream or /master/slaves.",
+     kGauge},
+    {"mesos_agent_memory_bytes",
+     "Memory of the agent: total, used (allocated to tasks and executors) and reserved (for "
+     "roles), from the v1 event stream or /master/slaves (MB converted to bytes).",
+     kGauge},
+    {"mesos_agent_disk_bytes",
+     "Disk of the agent: total, used (allocated to tasks and executors) and reserved (for "
+     "roles), from the v1 event stream or /master/slaves (MB converted to bytes).",
+     kGauge},
+    {"mesos_framework_info",
+     "Name, role and web UI URL of a registered framework, from the v1 event stream or "
+     "/master/state-summary; always 1.",
+     kGauge},
+    {"mesos_framework_active",
+     "Whether the framework is active (1) or not (0), from the v1 event stream or "
+     "/master/state-summary.",
+     kGauge},
+    {"mesos_framework_connected",
+     "Whether the framework's scheduler is connected to the master (1) or not (0), from the v1 "
+     "event stream or /master/state-summary.",
+     kGauge},
+    {"mesos_framework_cpus",
+     "CPUs used (allocated) by the framework's tasks and executors, from the v1 event stream "
+     "or /master/state-summary.",
+     kGauge},
+    {"mesos_framework_gpus",
+     "GPUs used (allocated) by the framework's tasks and executors, from the v1 event stream "
+     "or /master/state-summary.",
+     kGauge},
+    {"mesos_framework_memory_bytes",
+     "Memory used (allocated) by the framework's tasks and executors, from the v1 event stream "
+     "or /master/state-summary (MB converted to bytes).",
+     kGauge},
+    {"mesos_framework_disk_bytes",
+     "Disk used (allocated) by the framework's tasks and executors, from the v1 event stream "
+     "or /master/state-summary (MB converted to bytes).",
+     kGauge},
+    {"mesos_framework_tasks",
+     "Current tasks of the framework in each non-terminal state, from the v1 event stream or "
+     "/master/state-summary.",
+     kGauge},
+    {"mesos_framework_task_terminations_total",
+     "Tasks of the framework that reached a terminal state, by state, reason and source, "
+     "counted from the v1 event stream, or when polling the elected master's per-framework "
+     "/metrics/snapshot counters (reason and source unknown).",
+     kCounter},
+    // The Mesos event stream.
+    {"mesos_event_stream_connected",
+     "Whether the exporter is subscribed to the v1 event stream (SUBSCRIBE) of the elected "
+     "master (1) or not (0).",
+     kGauge},
+    {"mesos_event_stream_events_total",
+     "Events received on the v1 event stream, by event type (TASK_UPDATED, HEARTBEAT, ...).",
+     kCounter},
+    {"mesos_event_stream_reconnects_total",
+     "Times the exporter subscribed to the v1 event stream again after it broke or the leader "
+     "changed.",
+     kCounter},
+    {"mesos_event_stream_last_event_timestamp_seconds",
+     "When the last record, heartbeats included, arrived on the v1 event stream (Unix time).",
      kGauge},
 }};
 

@@ -1,6 +1,8 @@
-// The mesos_* families of one Mesos target: masters and the elected master's cluster-wide
-// figures. Called by RenderSnapshot (snapshot_renderer.h) once per polled Mesos target.
-// Thread-safe as long as each thread passes its own buffers.
+// The mesos_* families of one Mesos target: masters, the elected master's cluster-wide figures
+// and terminations, agents and frameworks (from the event stream or polled), and the event
+// stream's health. Called by RenderSnapshot (snapshot_renderer.h) once per polled Mesos target;
+// identity labels come first, in the order mesos_cluster, then master, agent_id + hostname or
+// framework_id. Thread-safe as long as each thread passes its own buffers.
 #pragma once
 
 #include "exposition/family_buffers.h"

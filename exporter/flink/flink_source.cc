@@ -31,6 +31,15 @@ constexpr std::string_view kJobManagerMetricsEndpoint = "/jobmanager/metrics";
 // Each per-subtask load contributes up to this many series (backpressured, busy, idle).
 constexpr uint64_t kSeriesPerSubtask = 3;
 
+// "{}" give or take whitespace.
+bool IsEmptyObject(std::string_view body) {
+  std::string compact;
+  for (char c : body) {
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact += c;
+  }
+  return compact == "{}";
+}
+
 bool FailureHinted(FlinkJobState s) {
   return s == FlinkJobState::kFailing || s == FlinkJobState::kFailed ||
          s == FlinkJobState::kRestarting;
@@ -305,6 +314,10 @@ Result<Observation> FlinkSource::Poll(SteadyTime deadline) {
 
     if (w.mem->no_checkpoint_coordinator) {
       w.checkpoints_ok = true;
+    } else if (w.checkpoints.result->ok() && IsEmptyObject(**w.checkpoints.result)) {
+      // Flink 1.4 answers {} instead of 404 for a job without a checkpoint coordinator.
+      w.mem->no_checkpoint_coordinator = true;
+      w.checkpoints_ok = true;
     } else if (w.checkpoints.result->ok()) {
       auto stats = ParseFlinkCheckpointStats(**w.checkpoints.result);
       if (stats.ok()) {
@@ -400,7 +413,9 @@ Result<Observation> FlinkSource::Poll(SteadyTime deadline) {
     w.job.last_failure = mem.last_failure;
 
     if (w.config.result) {
-      if (w.config.result->ok()) {
+      if (w.config.result->ok() && IsEmptyObject(**w.config.result)) {
+        mem.no_checkpoint_coordinator = true;
+      } else if (w.config.result->ok()) {
         auto config = ParseFlinkCheckpointConfig(**w.config.result);
         if (config.ok()) {
           mem.checkpoint_config = std::move(config).value();

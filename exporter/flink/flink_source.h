@@ -11,7 +11,7 @@
 //      per vertex of a job that is not terminal: one aggregated subtask-metrics call; optionally
 //      the backpressure endpoint (per-subtask detail on 1.13+, rate-limited sampling on <= 1.12)
 // So a poll costs at most 2 + 4 x jobs + vertices requests for the jobs, plus 2 + TaskManagers
-// for the processes (docs/design.md). Terminal jobs are fetched once and then served from
+// for the processes, plus /config when the version is being probed (docs/design.md). Terminal jobs are fetched once and then served from
 // memory until their TTL ends.
 //
 // /overview or the job list failing fails the poll (flink_up 0). Any other call failing only

@@ -103,7 +103,7 @@ bool IsFollowedRedirect(int status) {
 }
 
 // Why our own callbacks stopped the exchange (httplib reports both as Error::Canceled).
-enum class Abort { kNone, kTooLarge, kDeclaredTooLarge, kDeadline };
+enum class Abort { kNone, kTooLarge, kDeclaredTooLarge, kDeadline, kReceiverStopped };
 
 // Largest buffer reserved up front from a declared Content-Length: a server may lie.
 constexpr std::size_t kMaxReserve = std::size_t{1} << 20;
@@ -127,7 +127,11 @@ class Exchange {
     }
     const Duration left = request_.deadline - hop_start;
     const Duration connect_timeout = CapTimeout(options_.connect_timeout, left);
-    const Duration io_timeout = CapTimeout(options_.read_timeout, left);
+    // A stream outlives the deadline (which bounds only the wait for its headers); silence
+    // between pieces is bounded by the idle timeout instead.
+    const bool streaming = static_cast<bool>(request_.on_body);
+    const Duration io_timeout = streaming ? std::max<Duration>(request_.idle_timeout, kMinTimeout)
+                                          : CapTimeout(options_.read_timeout, left);
 
     std::unique_ptr<httplib::ClientImpl> client;
     if (url.scheme == "https") {
@@ -174,6 +178,7 @@ class Exchange {
 
     const bool is_head = method == "HEAD";
     std::string body;
+    bool stream_body = false;  // a 2xx answer to a streaming request: pieces go to on_body
     Abort abort = Abort::kNone;
     std::uint64_t declared_length = 0;
     bool got_headers = false;
@@ -185,6 +190,10 @@ class Exchange {
       if (last_activity >= request_.deadline) {
         abort = Abort::kDeadline;
         return false;
+      }
+      if (streaming && res.status >= 200 && res.status <= 299) {
+        stream_body = true;
+        return true;
       }
       if (!is_head && res.has_header("Content-Length")) {
         const auto length = res.get_header_value<std::uint64_t>("Content-Length");
@@ -200,6 +209,11 @@ class Exchange {
     req.content_receiver = [&](const char* data, std::size_t size, std::uint64_t /*offset*/,
                                std::uint64_t /*total*/) {
       last_activity = SteadyClock::now();
+      if (stream_body) {
+        if (request_.on_body(std::string_view(data, size))) return true;
+        abort = Abort::kReceiverStopped;
+        return false;
+      }
       if (last_activity >= request_.deadline) {
         abort = Abort::kDeadline;
         return false;
@@ -214,8 +228,12 @@ class Exchange {
 
     httplib::Response res;
     httplib::Error error = httplib::Error::Success;
+    if (request_.cancel != nullptr && !request_.cancel->Attach([c = client.get()] { c->stop(); })) {
+      return Status::Unavailable("request to " + where + " cancelled");
+    }
     const bool sent = client->send(req, res, error);
-    if (sent && error == httplib::Error::Success) {
+    if (request_.cancel != nullptr) request_.cancel->Detach();
+    if (abort == Abort::kReceiverStopped || (sent && error == httplib::Error::Success)) {
       HttpResponse out;
       out.status = res.status;
       for (const auto& [name, value] : res.headers) {
@@ -242,8 +260,12 @@ class Exchange {
                                 std::to_string(options_.max_body_bytes) + " bytes");
       case Abort::kDeadline:
         return Status::Timeout("deadline exceeded after " + elapsed + " while reading " + where);
+      case Abort::kReceiverStopped:  // handled above
       case Abort::kNone:
         break;
+    }
+    if (request_.cancel != nullptr && request_.cancel->cancelled()) {
+      return Status::Unavailable("request to " + where + " cancelled");
     }
     const bool deadline_hit = now + kTimingSlack >= request_.deadline;
     const bool idle_too_long = now - last_activity + kTimingSlack >= io_timeout;

@@ -53,11 +53,33 @@ struct FlinkClusterConfig {
   FlinkCollectSettings collect;
 };
 
+// Where per-agent, per-framework and per-task state comes from.
+enum class MesosStateMode {
+  kEvents,   // the leader's v1 event stream; polling only if the master refuses the API
+  kPolling,  // /master/slaves, /master/state-summary and paged /master/tasks, on state_poll_interval
+  kOff,      // /metrics/snapshot only
+};
+
+struct MesosCollectSettings {
+  MesosStateMode state = MesosStateMode::kEvents;
+  // Polling mode (and the events mode's agent reconciliation): how often the state is re-read.
+  Duration state_poll_interval = std::chrono::minutes(1);
+  // Frameworks whose tasks are listed in polling mode (ECMAScript regular expressions over the
+  // whole framework name): Flink's, for the TaskManager join. /master/tasks is paged per framework.
+  std::vector<std::string> task_frameworks = {"Flink", "flink.*"};
+  int task_page_size = 1000;
+  // Event stream: silence after which the connection is dropped (the master sends a heartbeat
+  // every 15 s), and the longest wait between reconnection attempts.
+  Duration event_stream_idle_timeout = std::chrono::seconds(75);
+  Duration reconnect_backoff_max = std::chrono::minutes(1);
+};
+
 struct MesosClusterConfig {
   std::string name;                 // mesos_cluster label
   std::vector<std::string> masters;  // base URLs, no trailing slash
   PollSettings poll;
   HttpAuth auth;
+  MesosCollectSettings collect;
 };
 
 struct Config {

@@ -11,10 +11,13 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "fme/clock.h"
 #include "fme/status.h"
@@ -29,6 +32,23 @@ struct HttpAuth {
   std::optional<std::string> bearer_token;
 };
 
+// Lets another thread end a streaming request at once (shutdown, leader change). Thread-safe.
+class StreamCancel {
+ public:
+  // Idempotent; a request started after Cancel() ends at once too.
+  void Cancel();
+  bool cancelled() const;
+  // For HttpClient implementations: while attached, Cancel() calls `stop` (e.g. closes the
+  // socket). Attach returns false when already cancelled.
+  bool Attach(std::function<void()> stop);
+  void Detach();
+
+ private:
+  mutable std::mutex mu_;
+  bool cancelled_ = false;
+  std::function<void()> stop_;
+};
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;  // absolute: http(s)://host[:port]/path?query
@@ -40,6 +60,16 @@ struct HttpRequest {
   std::string content_type;   // for a request body
   SteadyTime deadline;        // the whole exchange, redirects included, must end by then
   HttpAuth auth;
+
+  // Streaming (long-lived responses such as the Mesos event stream): when set, the body of a
+  // 2xx response is not collected but handed to `on_body` piece by piece as it arrives (return
+  // false to stop), `deadline` bounds only the wait for the response headers, and afterwards
+  // `idle_timeout` bounds the silence between pieces (kTimeout when exceeded). A non-2xx body is
+  // collected as usual. The exchange ends when the server closes the stream (OK), on_body
+  // returns false or `cancel` is cancelled (kUnavailable "cancelled").
+  std::function<bool(std::string_view)> on_body;
+  Duration idle_timeout = std::chrono::seconds(75);
+  StreamCancel* cancel = nullptr;
 };
 
 struct HttpResponse {

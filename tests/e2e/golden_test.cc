@@ -1,11 +1,14 @@
-// The real binary against fake upstreams (a Flink 1.13 and a Flink 1.4 JobManager, a Mesos
-// cluster of a standby and a leader): /metrics, plain and gzipped, compared with
+// The real binary against fake upstreams (one Flink JobManager per REST API dialect: 1.4, 1.9,
+// 1.13, 1.18 and 2.0, each answering every path of its route table in tests/fixtures/flink/<v>/;
+// a Mesos cluster of a standby and a leader): /metrics, plain and gzipped, compared with
 // tests/golden/e2e.prom after normalization. FME_UPDATE_GOLDEN=1 rewrites the golden file,
 // which must then be reviewed value by value against tests/fixtures/.
 #include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -14,16 +17,32 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "exporter_process.h"
 #include "fake_upstream.h"
+#include "fixture_routes.h"
 
 namespace fme::e2e {
 namespace {
 
 constexpr const char* kTextFormat = "text/plain; version=0.0.4; charset=utf-8";
 constexpr const char* kGoldenName = "e2e.prom";
+
+// One Flink cluster per REST API dialect, each served from its route table.
+struct FlinkFixtureCluster {
+  const char* name;      // flink_cluster label
+  const char* fixtures;  // directory under tests/fixtures
+  const char* port;      // placeholder of its port in the golden file
+};
+constexpr std::array<FlinkFixtureCluster, 5> kFlinkClusters = {{
+    {"flink-1-4", "flink/1.4", "flink_1_4_port"},
+    {"flink-1-9", "flink/1.9", "flink_1_9_port"},
+    {"flink-1-13", "flink/1.13", "flink_1_13_port"},
+    {"flink-1-18", "flink/1.18", "flink_1_18_port"},
+    {"flink-2-0", "flink/2.0", "flink_2_0_port"},
+}};
 
 // Families whose sample values depend on timing or on how many polls ran; their values are
 // replaced, the series themselves stay pinned by the golden file. build_info keeps its value
@@ -170,70 +189,121 @@ void ExpectMatchesGolden(const std::string& actual) {
   return ::testing::AssertionSuccess();
 }
 
+// The sample lines of `family` (that exact name, with labels).
+std::vector<std::string> SampleLines(const std::string& body, const std::string& family) {
+  std::vector<std::string> out;
+  for (const std::string& line : Lines(body)) {
+    if (line.compare(0, family.size() + 1, family + "{") == 0) out.push_back(line);
+  }
+  return out;
+}
+
+// The value at the end of a sample line; NaN when it does not parse.
+double LineValue(const std::string& line) {
+  const std::string value = line.substr(line.rfind(' ') + 1);
+  char* end = nullptr;
+  const double v = std::strtod(value.c_str(), &end);
+  return end != value.c_str() && *end == '\0' ? v : std::nan("");
+}
+
+// The job of a `/jobs/<id>/checkpoints/config` route; empty for any other path.
+std::string CheckpointConfigJob(const std::string& path) {
+  constexpr std::string_view kPrefix = "/jobs/";
+  constexpr std::string_view kSuffix = "/checkpoints/config";
+  if (path.size() <= kPrefix.size() + kSuffix.size() ||
+      path.compare(0, kPrefix.size(), kPrefix) != 0 ||
+      path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
+    return "";
+  }
+  return path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+}
+
 class GoldenTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (FakeUpstream* u : {&flink13_, &flink14_, &mesos_standby_, &mesos_leader_}) {
-      ASSERT_TRUE(u->ok());
+    for (FakeUpstream* u : {&mesos_standby_, &mesos_leader_}) ASSERT_TRUE(u->ok());
+    for (std::size_t i = 0; i < kFlinkClusters.size(); ++i) {
+      ASSERT_TRUE(flink_[i].ok());
+      routes_[i] = ServeFixtureRoutes(flink_[i], kFlinkClusters[i].fixtures);
+      ports_[flink_[i].port()] = kFlinkClusters[i].port;
     }
-    flink13_.SetRoute("/config", Route::Json(Fixture("flink/1.13/config.json")));
-    flink13_.SetRoute("/overview", Route::Json(Fixture("flink/1.13/overview.json")));
-    flink14_.SetRoute("/config", Route::Json(Fixture("flink/1.4/config.json")));
-    flink14_.SetRoute("/overview", Route::Json(Fixture("flink/1.4/overview.json")));
     mesos_standby_.SetRoute("/metrics/snapshot",
                             Route::Json(Fixture("mesos/standby_metrics_snapshot.json")));
     mesos_leader_.SetRoute("/metrics/snapshot",
                            Route::Json(Fixture("mesos/leader_metrics_snapshot.json")));
-    ports_ = {{flink13_.port(), "flink_1_13_port"},
-              {flink14_.port(), "flink_1_4_port"},
-              {mesos_standby_.port(), "mesos_standby_port"},
-              {mesos_leader_.port(), "mesos_leader_port"}};
+    ports_[mesos_standby_.port()] = "mesos_standby_port";
+    ports_[mesos_leader_.port()] = "mesos_leader_port";
 
     // The standby is listed first: the leader is found by master/elected, not by position.
-    // The 1.4 URL has a trailing slash, which the exporter drops.
-    const std::string config = "global:\n"
-                               "  poll_interval: 1s\n"
-                               "  poll_timeout: 500ms\n"
-                               "  connect_timeout: 500ms\n"
-                               "mesos_clusters:\n"
-                               "  - name: mesos-prod\n"
-                               "    masters:\n"
-                               "      - " + mesos_standby_.url() + "\n"
-                               "      - " + mesos_leader_.url() + "\n"
-                               "flink_clusters:\n"
-                               "  - name: analytics\n"
-                               "    rest_url: " + flink13_.url() + "\n"
-                               "  - name: legacy\n"
-                               "    rest_url: " + flink14_.url() + "/\n";
+    // The 1.4 URL has a trailing slash, which the exporter drops. The fixtures' jobs ended
+    // years ago: a TTL of a century keeps them visible.
+    std::string config = "global:\n"
+                         "  poll_interval: 1s\n"
+                         "  poll_timeout: 500ms\n"
+                         "  connect_timeout: 500ms\n"
+                         "mesos_clusters:\n"
+                         "  - name: mesos-prod\n"
+                         "    masters:\n"
+                         "      - " + mesos_standby_.url() + "\n"
+                         "      - " + mesos_leader_.url() + "\n"
+                         "flink_clusters:\n";
+    for (std::size_t i = 0; i < kFlinkClusters.size(); ++i) {
+      config += std::string("  - name: ") + kFlinkClusters[i].name + "\n";
+      config += "    rest_url: " + flink_[i].url() + (i == 0 ? "/" : "") + "\n";
+      config += "    terminal_job_ttl: 5200w\n";
+    }
     ASSERT_TRUE(exporter_.Start(config));
     ASSERT_TRUE(exporter_.WaitReady());
   }
 
-  // /metrics once every target's first successful poll is rendered: readiness only says each
-  // target was polled, and rendering (and the self-metrics) follow the poll asynchronously.
+  // /metrics once every target is up and every Flink cluster has rendered a poll that has
+  // everything its fixtures give. The checkpoint config of a live job is asked for only in
+  // the poll after the one that read its exceptions (when it restarted), so once every live
+  // job shows it, the poll that gave it had all of it, and every later poll renders the same.
   std::string CompleteMetrics() {
     std::string body;
-    const std::vector<std::string> want_one = {
-        R"(flink_up{flink_cluster="analytics"})",
-        R"(flink_up{flink_cluster="legacy"})",
+    std::vector<std::string> want_one = {
         R"(mesos_up{mesos_cluster="mesos-prod"})",
-        R"(flink_mesos_exporter_poll_success{source="flink",target="analytics"})",
-        R"(flink_mesos_exporter_poll_success{source="flink",target="legacy"})",
         R"(flink_mesos_exporter_poll_success{source="mesos",target="mesos-prod"})",
     };
+    std::vector<std::string> want_prefix;
+    for (std::size_t i = 0; i < kFlinkClusters.size(); ++i) {
+      const std::string name = kFlinkClusters[i].name;
+      want_one.push_back(R"(flink_up{flink_cluster=")" + name + "\"}");
+      want_one.push_back(R"(flink_mesos_exporter_poll_success{source="flink",target=")" + name +
+                         "\"}");
+      bool live_job = false;
+      for (const FixtureRoute& r : routes_[i]) {
+        const std::string job = CheckpointConfigJob(r.path);
+        if (job.empty()) continue;
+        live_job = true;
+        want_prefix.push_back(R"(flink_job_checkpoint_info{flink_cluster=")" + name +
+                              R"(",job_id=")" + job + "\",");
+      }
+      // Without one, nothing in the output would tell a complete poll from the first.
+      EXPECT_TRUE(live_job) << kFlinkClusters[i].fixtures
+                            << "/routes.txt: no live job (no /checkpoints/config route)";
+    }
     const bool complete = WaitFor(
         [&] {
           body = exporter_.Metrics();
           return std::all_of(want_one.begin(), want_one.end(),
-                             [&](const std::string& s) { return SampleValue(body, s) == 1.0; });
+                             [&](const std::string& s) { return SampleValue(body, s) == 1.0; }) &&
+                 std::all_of(want_prefix.begin(), want_prefix.end(), [&](const std::string& p) {
+                   return body.find("\n" + p) != std::string::npos;
+                 });
         },
         20s, 50ms);
-    EXPECT_TRUE(complete) << "not every target was up within 20 s; last /metrics:\n" << body;
+    EXPECT_TRUE(complete) << "not every target was up with all its jobs within 20 s; "
+                             "last /metrics:\n"
+                          << body;
     return body;
   }
 
   // Declared before the exporter, so the exporter stops first.
-  FakeUpstream flink13_, flink14_, mesos_standby_, mesos_leader_;
+  std::array<FakeUpstream, kFlinkClusters.size()> flink_;
+  FakeUpstream mesos_standby_, mesos_leader_;
+  std::array<std::vector<FixtureRoute>, kFlinkClusters.size()> routes_;
   std::map<int, std::string> ports_;
   ExporterProcess exporter_;
 };
@@ -241,6 +311,22 @@ class GoldenTest : public ::testing::Test {
 TEST_F(GoldenTest, MetricsMatchGolden) {
   const std::string body = CompleteMetrics();
   ASSERT_FALSE(body.empty());
+
+  // Every route table is exact: a path the exporter asked for without a route would have
+  // failed (and quietly taken its series out of the golden file), and a route never asked for
+  // is a table that no longer describes what the exporter does.
+  std::string errors;
+  for (const std::string& line : SampleLines(body, "flink_mesos_exporter_endpoint_errors_total")) {
+    if (!(LineValue(line) == 0)) errors += line + "\n";
+  }
+  ASSERT_TRUE(errors.empty()) << "upstream calls failed (a route missing from a table?):\n"
+                              << errors << "exporter log:\n" << exporter_.ReadLog();
+  for (std::size_t i = 0; i < kFlinkClusters.size(); ++i) {
+    for (const FixtureRoute& r : routes_[i]) {
+      EXPECT_GT(flink_[i].Requests(r.path), 0)
+          << kFlinkClusters[i].fixtures << "/routes.txt: " << r.path << " was never requested";
+    }
+  }
 
   auto res = exporter_.Get("/metrics");
   ASSERT_TRUE(res);
@@ -253,16 +339,34 @@ TEST_F(GoldenTest, MetricsMatchGolden) {
 
   // Spot checks that hold whatever the golden file says, so that a golden file rewritten
   // without review still cannot bless the wrong numbers.
-  EXPECT_EQ(SampleValue(res->body, R"(flink_cluster_taskmanagers{flink_cluster="analytics"})"), 4);
-  EXPECT_EQ(SampleValue(res->body,
-                        R"(flink_cluster_jobs{flink_cluster="legacy",state="FINISHED"})"), 12);
-  EXPECT_EQ(SampleValue(res->body, R"(mesos_cluster_memory_bytes{mesos_cluster="mesos-prod",usage="total"})"),
-            245760.5 * 1048576);
-  EXPECT_EQ(SampleValue(res->body, R"(mesos_master_elected{mesos_cluster="mesos-prod",master=")" +
-                                       mesos_leader_.url() + "\"}"),
+  const std::string& m = res->body;
+  EXPECT_EQ(SampleValue(m, R"(flink_cluster_taskmanagers{flink_cluster="flink-1-13"})"), 4);
+  EXPECT_EQ(SampleValue(m, R"(flink_cluster_jobs{flink_cluster="flink-1-4",state="FINISHED"})"),
+            12);
+  EXPECT_EQ(
+      SampleValue(m, R"(mesos_cluster_memory_bytes{mesos_cluster="mesos-prod",usage="total"})"),
+      245760.5 * 1048576);
+  EXPECT_EQ(SampleValue(m, R"(mesos_master_elected{mesos_cluster="mesos-prod",master=")" +
+                               mesos_leader_.url() + "\"}"),
             1);
-  EXPECT_EQ(res->body.find("system_load"), std::string::npos);
-  EXPECT_EQ(res->body.find("allocation_runs"), std::string::npos);
+  EXPECT_EQ(m.find("system_load"), std::string::npos);
+  EXPECT_EQ(m.find("allocation_runs"), std::string::npos);
+  // Restarts: fullRestarts on 1.4, numRestarts preferred where both exist.
+  EXPECT_EQ(SampleValue(m, R"(flink_job_restarts_total{flink_cluster="flink-1-4",)"
+                           R"(job_id="24de49cee42971992992061cdbb38b5a",)"
+                           R"(job_name="Sessionize clickstream"})"),
+            1);
+  EXPECT_EQ(SampleValue(m, R"(flink_job_restarts_total{flink_cluster="flink-1-18",)"
+                           R"(job_id="f37b201bee66fd8eac5ecf2565ae9c63",)"
+                           R"(job_name="Payments \"fraud\" scoring – Zürich"})"),
+            2);
+  // Each job is in exactly one state.
+  std::map<std::string, double> states;
+  for (const std::string& line : SampleLines(m, "flink_job_state")) {
+    states[line.substr(0, line.find(",state="))] += LineValue(line);
+  }
+  EXPECT_EQ(states.size(), 10u);
+  for (const auto& [job, sum] : states) EXPECT_EQ(sum, 1) << job;
 }
 
 TEST_F(GoldenTest, GzipBodyIsTheSameExposition) {

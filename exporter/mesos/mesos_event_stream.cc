@@ -1,0 +1,207 @@
+#include "mesos/mesos_event_stream.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "log/log.h"
+#include "mesos/mesos_v1_parser.h"
+#include "mesos/recordio_reader.h"
+
+namespace fme {
+namespace {
+
+// Statuses by which a master says it has no v1 operator API.
+bool IsRefusal(int status) { return status == 404 || status == 405 || status == 415 || status == 501; }
+
+}  // namespace
+
+MesosEventStream::MesosEventStream(std::string cluster, MesosEventStreamOptions options,
+                                   HttpAuth auth, HttpClient& http, Clock& clock, uint64_t seed)
+    : cluster_(std::move(cluster)),
+      options_(options),
+      auth_(std::move(auth)),
+      http_(http),
+      clock_(clock),
+      rng_(seed) {}
+
+MesosEventStream::~MesosEventStream() { Stop(); }
+
+void MesosEventStream::Start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable() || stopping_) return;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void MesosEventStream::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    if (cancel_) cancel_->Cancel();
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void MesosEventStream::SetLeader(const std::string& master_url) {
+  std::lock_guard lock(mu_);
+  if (master_url == leader_) return;
+  leader_ = master_url;
+  if (cancel_) cancel_->Cancel();  // subscribed to the old leader: end it, resubscribe
+  cv_.notify_all();
+}
+
+bool MesosEventStream::HasState() const {
+  std::lock_guard lock(mu_);
+  return has_state_;
+}
+
+bool MesosEventStream::Refused() const {
+  std::lock_guard lock(mu_);
+  return refused_;
+}
+
+void MesosEventStream::Fill(MesosObservation& obs) const {
+  std::lock_guard lock(mu_);
+  if (has_state_) {
+    model_.Fill(obs);
+    obs.origin = MesosStateOrigin::kEventStream;
+  }
+  MesosEventStreamStatus s = status_;
+  s.events_by_type.assign(events_by_type_.begin(), events_by_type_.end());
+  obs.event_stream = std::move(s);
+}
+
+Duration MesosEventStream::NextBackoff() {
+  std::lock_guard lock(mu_);
+  // initial x 2^(n-1), capped, then a random 50-100 % of it so clusters do not reconnect in step.
+  const int n = std::min(failures_in_a_row_, 20);
+  Duration d = options_.backoff_initial * (int64_t{1} << std::max(n - 1, 0));
+  d = std::min(d, options_.backoff_max);
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  return std::chrono::duration_cast<Duration>(d * jitter(rng_));
+}
+
+void MesosEventStream::OnRecord(std::string_view record, Status& failure) {
+  Result<MesosEvent> event = ParseMesosEvent(record);
+  std::lock_guard lock(mu_);
+  status_.last_event_timestamp = ToUnixSeconds(clock_.Now());
+  if (!event.ok()) {
+    failure = event.status();
+    return;
+  }
+  events_by_type_[event->type_name] += 1;
+  switch (event->type) {
+    case MesosEvent::Type::kSubscribed:
+      if (event->state) model_.Reset(std::move(*event->state));
+      has_state_ = true;
+      failures_in_a_row_ = 0;  // a working subscription: the next failure starts backoff afresh
+      break;
+    case MesosEvent::Type::kHeartbeat:
+    case MesosEvent::Type::kOther:
+      break;
+    default:
+      model_.Apply(*event);
+      break;
+  }
+}
+
+Status MesosEventStream::SubscribeOnce(const std::string& master_url) {
+  auto cancel = std::make_shared<StreamCancel>();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Status::Unavailable("stopping");
+    cancel_ = cancel;
+    status_.leader = master_url;
+  }
+  RecordIoReader reader(options_.max_record_bytes);
+  std::vector<std::string> records;
+  Status failure;
+  bool connected = false;
+
+  HttpRequest req;
+  req.method = "POST";
+  req.url = master_url + "/api/v1";
+  req.endpoint = "/api/v1 SUBSCRIBE";
+  req.body = R"({"type":"SUBSCRIBE"})";
+  req.content_type = "application/json";
+  req.headers["Accept"] = "application/json";
+  req.deadline = clock_.Steady() + options_.subscribe_timeout;
+  req.auth = auth_;
+  req.idle_timeout = options_.idle_timeout;
+  req.cancel = cancel.get();
+  req.on_body = [&](std::string_view chunk) {
+    if (!connected) {
+      connected = true;
+      std::lock_guard lock(mu_);
+      status_.connected = true;
+    }
+    records.clear();
+    Status st = reader.Feed(chunk, records);
+    for (const std::string& r : records) {
+      OnRecord(r, failure);
+      if (!failure.ok()) return false;
+    }
+    if (!st.ok()) {
+      failure = st;
+      return false;
+    }
+    return true;
+  };
+
+  Result<HttpResponse> res = http_.Send(req);
+  Status outcome;
+  if (!failure.ok()) {
+    outcome = Status(failure.code(), "event stream of " + master_url + ": " + failure.message());
+  } else if (!res.ok()) {
+    outcome = res.status();
+  } else if (res->status < 200 || res->status > 299) {
+    std::string msg = "SUBSCRIBE to " + master_url + "/api/v1: HTTP " + std::to_string(res->status);
+    if (!res->body.empty()) msg += ": " + res->body.substr(0, 200);
+    outcome = Status::HttpStatus(std::move(msg));
+    if (IsRefusal(res->status)) {
+      std::lock_guard lock(mu_);
+      refused_ = true;
+    }
+  } else if (!reader.AtRecordBoundary()) {
+    outcome = Status::Unavailable("event stream of " + master_url + " ended inside a record");
+  } else {
+    outcome = Status::Unavailable("event stream of " + master_url + " ended");
+  }
+  std::lock_guard lock(mu_);
+  cancel_.reset();
+  status_.connected = false;
+  status_.last_error = outcome.ToString();
+  if (connected) status_.reconnects += 1;
+  return outcome;
+}
+
+void MesosEventStream::Run() {
+  for (;;) {
+    std::string leader;
+    {
+      std::unique_lock lock(mu_);
+      // Wait for a leader to subscribe to (the source reports one every poll).
+      cv_.wait(lock, [&] { return stopping_ || !leader_.empty(); });
+      if (stopping_) return;
+      leader = leader_;
+    }
+    const Status why = SubscribeOnce(leader);
+    bool changed_leader = false;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      changed_leader = leader_ != leader;
+      if (!changed_leader) ++failures_in_a_row_;
+    }
+    log::Warn("Mesos event stream ended", {{"mesos_cluster", cluster_},
+                                           {"master", leader},
+                                           {"error", why.ToString()}});
+    if (changed_leader) continue;  // a new leader: subscribe at once
+    const Duration wait = NextBackoff();
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, wait, [&] { return stopping_ || leader_ != leader; });
+    if (stopping_) return;
+  }
+}
+
+}  // namespace fme
