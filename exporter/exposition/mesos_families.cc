@@ -74,10 +74,12 @@ void RenderMasters(const MesosObservation& obs, FamilyBuffers& fb, std::string_v
     extra.clear();
     AppendLabel(extra, "master", m.url);
     fb.Line(kMesosMasterUp, labels, extra, m.reachable ? 1 : 0);
-    // The observation carries only the leader's version. A master whose version is unknown
-    // has no info series, rather than one whose version label changes once it is known.
+    // A master whose version is unknown has no info series, rather than one whose version
+    // label changes once it is known.
     const bool leader = obs.leader == i;
-    const std::string_view version = leader ? std::string_view(obs.leader_version) : "";
+    const std::string_view version =
+        !m.version.empty() ? std::string_view(m.version)
+                           : (leader ? std::string_view(obs.leader_version) : std::string_view());
     if (m.reachable && !version.empty()) {
       const std::size_t master_end = extra.size();
       AppendLabel(extra, "version", version);

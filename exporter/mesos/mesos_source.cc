@@ -189,6 +189,9 @@ Result<Observation> MesosSource::Poll(SteadyTime deadline) {
                                     std::to_string(masters_.size()) + " tried)");
   }
   FetchVersions(deadline, reachable);
+  for (MesosMasterStatus& m : obs.masters) {
+    if (auto v = versions_.find(m.url); v != versions_.end()) m.version = v->second;
+  }
   const std::string leader = obs.leader ? masters_[*obs.leader] : std::string();
   if (!leader.empty()) {
     if (auto v = versions_.find(leader); v != versions_.end()) obs.leader_version = v->second;

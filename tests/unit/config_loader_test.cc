@@ -677,6 +677,57 @@ flink_clusters:
       << msg;
 }
 
+// ---- where Mesos state comes from -----------------------------------------------------------
+
+TEST(ConfigLoaderTest, MesosCollectSettingsDefaultAndOverride) {
+  Result<Config> c = Parse(R"(
+mesos_clusters:
+  - name: a
+    masters: [http://m1:5050]
+  - name: b
+    masters: [http://m2:5050]
+    state: polling
+    state_poll_interval: 2m
+    task_frameworks: ["flink-.*"]
+    task_page_size: 500
+    event_stream_idle_timeout: 90s
+    reconnect_backoff_max: 5m
+)");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const MesosCollectSettings& a = c->mesos_clusters[0].collect;
+  EXPECT_EQ(a.state, MesosStateMode::kEvents);
+  EXPECT_EQ(a.state_poll_interval, std::chrono::minutes(1));
+  EXPECT_EQ(a.task_frameworks, (std::vector<std::string>{"Flink", "flink.*"}));
+  EXPECT_EQ(a.event_stream_idle_timeout, std::chrono::seconds(75));
+  const MesosCollectSettings& b = c->mesos_clusters[1].collect;
+  EXPECT_EQ(b.state, MesosStateMode::kPolling);
+  EXPECT_EQ(b.state_poll_interval, std::chrono::minutes(2));
+  EXPECT_EQ(b.task_frameworks, (std::vector<std::string>{"flink-.*"}));
+  EXPECT_EQ(b.task_page_size, 500);
+  EXPECT_EQ(b.event_stream_idle_timeout, std::chrono::seconds(90));
+  EXPECT_EQ(b.reconnect_backoff_max, std::chrono::minutes(5));
+}
+
+TEST(ConfigLoaderTest, MesosCollectSettingsAreValidated) {
+  const std::string msg = Errors(R"(
+mesos_clusters:
+  - name: a
+    masters: [http://m1:5050]
+    state: stream
+    event_stream_idle_timeout: 15s
+    task_page_size: 5
+    task_frameworks: ["[unclosed"]
+)");
+  EXPECT_NE(msg.find("exporter.yml:5: mesos_clusters[0].state: expected events, polling or off, got \"stream\""),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find(":6: mesos_clusters[0].event_stream_idle_timeout: must be at least 20s"),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find(":7: mesos_clusters[0].task_page_size: must be between 10 and 100000, got 5"),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find(":8: mesos_clusters[0].task_frameworks[0]: invalid regular expression"),
+            std::string::npos) << msg;
+}
+
 // ---- the shipped example ------------------------------------------------------------------
 
 TEST(ConfigLoaderTest, ExampleFileIsValidAndShowsTheDefaults) {
