@@ -319,8 +319,8 @@ inline constexpr std::array<FamilySpec, kFamilyCount> kFamilies = {{
      kGauge},
     {"mesos_master_up", "Whether this master answered /metrics/snapshot in the last poll.", kGauge},
     {"mesos_master_info",
-     "Mesos version of a master that answered, and whether it is the elected leader; always 1. "
-     "Only masters whose version is known have a series (today: the elected master's).",
+     "Mesos version of a master that answered (from /version), and whether it is the elected "
+     "leader; always 1. A master whose version is not known yet has no series.",
      kGauge},
     {"mesos_master_elected", "Whether this master is the elected leader (master/elected).", kGauge},
     {"mesos_master_uptime_seconds", "Time since this master process started (master/uptime_secs).",

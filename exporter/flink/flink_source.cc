@@ -290,7 +290,12 @@ Result<Observation> FlinkSource::Poll(SteadyTime deadline) {
       w.job.start_timestamp = w.summary.start_timestamp;
       w.job.end_timestamp = w.summary.end_timestamp;
     }
-    // The list is the fresher source for identity (details may lag a state change by a poll).
+    // The list is the fresher source (details are cached by the JobManager and may lag a state
+    // change); the time of the state is only known when both agree.
+    if (w.job.state != w.summary.state) {
+      w.job.state = w.summary.state;
+      w.job.state_since_timestamp.reset();
+    }
     w.job.id = w.summary.id;
     w.job.name = w.summary.name;
     if (!w.job.end_timestamp) w.job.end_timestamp = w.summary.end_timestamp;

@@ -60,6 +60,11 @@ bool MesosEventStream::Refused() const {
   return refused_;
 }
 
+void MesosEventStream::ReconcileAgents(const std::vector<MesosAgentRecord>& polled) {
+  std::lock_guard lock(mu_);
+  if (has_state_) model_.ReconcileAgents(polled);
+}
+
 void MesosEventStream::Fill(MesosObservation& obs) const {
   std::lock_guard lock(mu_);
   if (has_state_) {

@@ -68,6 +68,9 @@ class MesosEventStream {
   // The leader refused the v1 operator API.
   bool Refused() const;
 
+  // See MesosStateModel::ReconcileAgents; ignored until the first SUBSCRIBED.
+  void ReconcileAgents(const std::vector<MesosAgentRecord>& polled);
+
   // Agents and frameworks from the model, and the stream's health.
   void Fill(MesosObservation& obs) const;
 

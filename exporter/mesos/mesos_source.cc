@@ -60,6 +60,25 @@ void MesosSource::FetchVersions(SteadyTime deadline, const std::vector<bool>& re
   }
 }
 
+void MesosSource::ReconcileAgents(const std::string& leader, SteadyTime deadline,
+                                  MesosObservation& obs) {
+  const SteadyTime now = clock_.Steady();
+  if (leader.empty() || !stream_->HasState() ||
+      (last_state_poll_ && now - *last_state_poll_ < collect_.state_poll_interval)) {
+    return;
+  }
+  last_state_poll_ = now;
+  auto body = FetchOk(http_, leader + "/master/slaves", deadline, auth_, "/master/slaves");
+  auto agents = body.ok() ? ParseMasterSlaves(*body)
+                          : Result<std::vector<MesosAgentRecord>>(body.status());
+  if (!agents.ok()) {
+    obs.endpoint_errors.push_back(
+        {"/master/slaves", std::string(StatusCodeName(agents.status().code()))});
+    return;
+  }
+  stream_->ReconcileAgents(*agents);
+}
+
 void MesosSource::PollState(const std::string& leader, SteadyTime deadline,
                             MesosObservation& obs) {
   const SteadyTime now = clock_.Steady();
@@ -205,8 +224,13 @@ Result<Observation> MesosSource::Poll(SteadyTime deadline) {
       stream_->Start();
       stream_started_ = true;
     }
-    stream_->Fill(obs);
-    if (stream_->Refused()) PollState(leader, deadline, obs);
+    if (stream_->Refused()) {
+      stream_->Fill(obs);
+      PollState(leader, deadline, obs);
+    } else {
+      ReconcileAgents(leader, deadline, obs);
+      stream_->Fill(obs);
+    }
   } else if (collect_.state == MesosStateMode::kPolling) {
     PollState(leader, deadline, obs);
   }

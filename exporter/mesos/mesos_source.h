@@ -8,8 +8,9 @@
 //     master stops answering).
 //   - per-agent, per-framework and TaskManager task state, from one of:
 //       events  (default): the leader's v1 event stream (MesosEventStream, its own thread);
-//               this poll only reads the stream's model. If the leader refuses the v1 API, the
-//               source falls back to polling by itself.
+//               this poll only reads the stream's model, plus /master/slaves every
+//               state_poll_interval to catch agents that became unreachable (the stream does not
+//               announce them). If the leader refuses the v1 API, the source polls instead.
 //       polling: every state_poll_interval, GET /master/slaves, /master/state-summary and, for
 //               the frameworks named by task_frameworks, /master/tasks paged; never /master/state.
 //       off:    nothing beyond the snapshot.
@@ -49,6 +50,9 @@ class MesosSource final : public Source {
   // Reads the leader's state with v0 calls into poll_model_, when due. Failures are recorded in
   // obs.endpoint_errors and leave the previous state in place.
   void PollState(const std::string& leader, SteadyTime deadline, MesosObservation& obs);
+  // Events mode: every state_poll_interval, GET /master/slaves to catch agents that became
+  // unreachable, which the event stream does not announce.
+  void ReconcileAgents(const std::string& leader, SteadyTime deadline, MesosObservation& obs);
   void FetchVersions(SteadyTime deadline, const std::vector<bool>& reachable);
 
   TargetInfo target_;

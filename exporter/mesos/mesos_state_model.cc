@@ -264,6 +264,17 @@ void MesosStateModel::UpdateTask(const MesosTaskRecord& update) {
   DropIfUnused(it);
 }
 
+void MesosStateModel::ReconcileAgents(const std::vector<MesosAgentRecord>& polled) {
+  std::map<std::string, MesosAgentRecord> next;
+  for (const MesosAgentRecord& a : polled) next.insert_or_assign(a.id, a);
+  for (auto& [id, agent] : agents_) {
+    if (next.count(id) > 0) continue;
+    agent.unreachable = true;  // gone from the master's lists without an AGENT_REMOVED
+    next.insert_or_assign(id, std::move(agent));
+  }
+  agents_ = std::move(next);
+}
+
 void MesosStateModel::MarkAgentLost(const MesosTaskRecord& task) {
   if (task.agent_id.empty() || !SignalsAgentLoss(task)) return;
   // An agent already removed (AGENT_REMOVED may come first) is not brought back.

@@ -54,6 +54,11 @@ class MesosStateModel {
   void Reset(MesosStateRecords state);
   // Applies one event; SUBSCRIBED resets, HEARTBEAT and unknown types are ignored.
   void Apply(const MesosEvent& e);
+  // Brings agent liveness in line with a poll of /master/slaves: the event stream sends no
+  // AGENT_REMOVED for agents that become unreachable, and an agent without tasks gives no task
+  // event either. Listed agents replace the model's; agents the master no longer lists, or
+  // lists as recovered only, are unreachable.
+  void ReconcileAgents(const std::vector<MesosAgentRecord>& polled);
   // Sets obs.agents and obs.frameworks (registered frameworks only), both sorted by id.
   void Fill(MesosObservation& obs) const;
 
