@@ -733,6 +733,17 @@ HttpAuth Loader::ReadAuth(const Fields& fields, const std::string& path) {
   } else {
     auth.bearer_token = std::move(value);
   }
+  if (auto scheme = fields.find("token_scheme"); scheme != fields.end()) {
+    const std::string spath = JoinPath(path, "token_scheme");
+    if (auto text = ReadString(scheme->second, spath)) {
+      if (*text == "dcos") {
+        auth.dcos_token_scheme = true;
+      } else if (*text != "bearer") {
+        Error(ValueLine(scheme->second), spath,
+              "expected bearer or dcos, got " + QuoteForMessage(*text));
+      }
+    }
+  }
   return auth;
 }
 
@@ -784,7 +795,7 @@ void Loader::ReadMesos(const Field& f, Config* config) {
     const std::optional<Fields> fields =
         ReadClusterCommon(item, path, line,
                           {"name", "masters", "poll_interval", "poll_timeout", "poll_jitter",
-                           "basic_auth", "bearer_token", "bearer_token_file", "state",
+                           "basic_auth", "bearer_token", "bearer_token_file", "token_scheme", "state",
                            "state_poll_interval", "task_frameworks", "task_page_size",
                            "event_stream_idle_timeout", "reconnect_backoff_max"},
                           &names, config->poll, &cluster);
@@ -836,7 +847,7 @@ void Loader::ReadFlink(const Field& f, Config* config) {
     const std::optional<Fields> fields =
         ReadClusterCommon(item, path, line,
                           {"name", "rest_url", "poll_interval", "poll_timeout", "poll_jitter",
-                           "basic_auth", "bearer_token", "bearer_token_file", "terminal_job_ttl",
+                           "basic_auth", "bearer_token", "bearer_token_file", "token_scheme", "terminal_job_ttl",
                            "max_concurrent_requests", "jobs", "taskmanager_metrics",
                            "subtask_metrics", "max_subtask_series", "backpressure_sampling",
                            "backpressure_sampling_interval"},

@@ -91,7 +91,9 @@ std::optional<std::string> AuthorizationValue(const HttpAuth& auth, const Url& u
     return "Basic " + Base64(auth.basic_username.value_or("") + ":" +
                              auth.basic_password.value_or(""));
   }
-  if (auth.bearer_token) return "Bearer " + *auth.bearer_token;
+  if (auth.bearer_token) {
+    return (auth.dcos_token_scheme ? "token=" : "Bearer ") + *auth.bearer_token;
+  }
   if (url.username || url.password) {
     return "Basic " + Base64(url.username.value_or("") + ":" + url.password.value_or(""));
   }

@@ -99,7 +99,10 @@ void MesosEventStream::OnRecord(std::string_view record, Status& failure) {
     case MesosEvent::Type::kSubscribed:
       if (event->state) model_.Reset(std::move(*event->state));
       has_state_ = true;
-      failures_in_a_row_ = 0;  // a working subscription: the next failure starts backoff afresh
+      // A working subscription: the next failure starts backoff afresh, and a refusal by an
+      // earlier leader no longer holds (the source stops polling).
+      failures_in_a_row_ = 0;
+      refused_ = false;
       break;
     case MesosEvent::Type::kHeartbeat:
     case MesosEvent::Type::kOther:
@@ -116,6 +119,14 @@ Status MesosEventStream::SubscribeOnce(const std::string& master_url) {
     std::lock_guard lock(mu_);
     if (stopping_) return Status::Unavailable("stopping");
     cancel_ = cancel;
+  }
+  return Subscribe(master_url, cancel);
+}
+
+Status MesosEventStream::Subscribe(const std::string& master_url,
+                                   const std::shared_ptr<StreamCancel>& cancel) {
+  {
+    std::lock_guard lock(mu_);
     status_.leader = master_url;
   }
   RecordIoReader reader(options_.max_record_bytes);
@@ -159,6 +170,9 @@ Status MesosEventStream::SubscribeOnce(const std::string& master_url) {
     outcome = Status(failure.code(), "event stream of " + master_url + ": " + failure.message());
   } else if (!res.ok()) {
     outcome = res.status();
+    if (!reader.AtRecordBoundary()) {
+      outcome = outcome.WithContext("event stream of " + master_url + " ended inside a record");
+    }
   } else if (res->status < 200 || res->status > 299) {
     std::string msg = "SUBSCRIBE to " + master_url + "/api/v1: HTTP " + std::to_string(res->status);
     if (!res->body.empty()) msg += ": " + res->body.substr(0, 200);
@@ -173,7 +187,7 @@ Status MesosEventStream::SubscribeOnce(const std::string& master_url) {
     outcome = Status::Unavailable("event stream of " + master_url + " ended");
   }
   std::lock_guard lock(mu_);
-  cancel_.reset();
+  if (cancel_ == cancel) cancel_.reset();
   status_.connected = false;
   status_.last_error = outcome.ToString();
   if (connected) status_.reconnects += 1;
@@ -183,14 +197,18 @@ Status MesosEventStream::SubscribeOnce(const std::string& master_url) {
 void MesosEventStream::Run() {
   for (;;) {
     std::string leader;
+    auto cancel = std::make_shared<StreamCancel>();
     {
       std::unique_lock lock(mu_);
       // Wait for a leader to subscribe to (the source reports one every poll).
       cv_.wait(lock, [&] { return stopping_ || !leader_.empty(); });
       if (stopping_) return;
       leader = leader_;
+      // Registered under the lock that read the leader, so that a SetLeader() from here on
+      // cancels this subscription instead of falling between reading and subscribing.
+      cancel_ = cancel;
     }
-    const Status why = SubscribeOnce(leader);
+    const Status why = Subscribe(leader, cancel);
     bool changed_leader = false;
     {
       std::lock_guard lock(mu_);

@@ -76,6 +76,8 @@ class MesosEventStream {
 
  private:
   void Run();
+  // One subscription, ended early by `cancel` (registered as cancel_ by the caller).
+  Status Subscribe(const std::string& master_url, const std::shared_ptr<StreamCancel>& cancel);
   Duration NextBackoff();
   void OnRecord(std::string_view record, Status& failure);
 

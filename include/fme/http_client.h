@@ -30,6 +30,9 @@ struct HttpAuth {
   std::optional<std::string> basic_username;
   std::optional<std::string> basic_password;
   std::optional<std::string> bearer_token;
+  // How the token is sent: "Authorization: Bearer <t>", or DC/OS Admin Router's
+  // "Authorization: token=<t>".
+  bool dcos_token_scheme = false;
 };
 
 // Lets another thread end a streaming request at once (shutdown, leader change). Thread-safe.

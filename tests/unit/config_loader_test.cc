@@ -728,6 +728,32 @@ mesos_clusters:
             std::string::npos) << msg;
 }
 
+TEST(ConfigLoaderTest, TokenSchemeForDcos) {
+  Result<Config> c = Parse(R"(
+mesos_clusters:
+  - name: dcos
+    masters: [https://leader.mesos]
+    bearer_token: abc
+    token_scheme: dcos
+flink_clusters:
+  - name: f
+    rest_url: http://jm:8081
+    bearer_token: abc
+)");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_TRUE(c->mesos_clusters[0].auth.dcos_token_scheme);
+  EXPECT_FALSE(c->flink_clusters[0].auth.dcos_token_scheme);
+  const std::string msg = Errors(R"(
+flink_clusters:
+  - name: f
+    rest_url: http://jm:8081
+    bearer_token: abc
+    token_scheme: jwt
+)");
+  EXPECT_NE(msg.find("exporter.yml:6: flink_clusters[0].token_scheme: expected bearer or dcos, got \"jwt\""),
+            std::string::npos) << msg;
+}
+
 // ---- the shipped example ------------------------------------------------------------------
 
 TEST(ConfigLoaderTest, ExampleFileIsValidAndShowsTheDefaults) {

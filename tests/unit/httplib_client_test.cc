@@ -583,6 +583,11 @@ TEST_F(HttplibClientTest, CredentialsFromUrlAndBearerToken) {
   auto with_bearer = client.Send(bearer);
   ASSERT_TRUE(with_bearer.ok()) << with_bearer.status().ToString();
   EXPECT_EQ(with_bearer->body, "Bearer tok-123");
+
+  bearer.auth.dcos_token_scheme = true;  // DC/OS Admin Router
+  auto with_dcos = client.Send(bearer);
+  ASSERT_TRUE(with_dcos.ok()) << with_dcos.status().ToString();
+  EXPECT_EQ(with_dcos->body, "token=tok-123");
 }
 
 TEST_F(HttplibClientTest, RedirectMethodRules) {
