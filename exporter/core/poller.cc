@@ -74,6 +74,8 @@ void Poller::PollOnce(Entry& entry) {
     if (const auto* flink = std::get_if<FlinkObservation>(&*result)) {
       outcome.endpoint_errors = flink->endpoint_errors;
       outcome.series_dropped = flink->series_dropped;
+    } else if (const auto* mesos = std::get_if<MesosObservation>(&*result)) {
+      outcome.endpoint_errors = mesos->endpoint_errors;  // failed state polls and reconciliations
     }
     st.up = true;
     st.last_success = st.last_poll;

@@ -181,6 +181,7 @@ class Exchange {
     const bool is_head = method == "HEAD";
     std::string body;
     bool stream_body = false;  // a 2xx answer to a streaming request: pieces go to on_body
+    std::uint64_t streamed = 0;  // bytes handed to on_body, which `body` does not hold
     Abort abort = Abort::kNone;
     std::uint64_t declared_length = 0;
     bool got_headers = false;
@@ -195,6 +196,7 @@ class Exchange {
       }
       if (streaming && res.status >= 200 && res.status <= 299) {
         stream_body = true;
+        if (request_.on_stream_start) request_.on_stream_start(where);
         return true;
       }
       if (!is_head && res.has_header("Content-Length")) {
@@ -212,6 +214,7 @@ class Exchange {
                                std::uint64_t /*total*/) {
       last_activity = SteadyClock::now();
       if (stream_body) {
+        streamed += size;
         if (request_.on_body(std::string_view(data, size))) return true;
         abort = Abort::kReceiverStopped;
         return false;
@@ -269,7 +272,8 @@ class Exchange {
     if (request_.cancel != nullptr && request_.cancel->cancelled()) {
       return Status::Unavailable("request to " + where + " cancelled");
     }
-    const bool deadline_hit = now + kTimingSlack >= request_.deadline;
+    // Once a stream's body flows, the deadline (for its headers) no longer applies.
+    const bool deadline_hit = !stream_body && now + kTimingSlack >= request_.deadline;
     const bool idle_too_long = now - last_activity + kTimingSlack >= io_timeout;
     switch (error) {
       case httplib::Error::Connection:
@@ -295,7 +299,7 @@ class Exchange {
         if (got_headers) {
           return Status::Unavailable(
               "connection closed or reset before the whole response body of " + where +
-              " arrived (" + std::to_string(body.size()) +
+              " arrived (" + std::to_string(stream_body ? streamed : body.size()) +
               " decoded bytes received) or the body is malformed");
         }
         return Status::Unavailable("connection closed or reset, or malformed response, before "

@@ -46,6 +46,8 @@ void MesosEventStream::SetLeader(const std::string& master_url) {
   std::lock_guard lock(mu_);
   if (master_url == leader_) return;
   leader_ = master_url;
+  // A stream opened to the old leader may have been redirected to the new one already.
+  if (!master_url.empty() && master_url == streaming_from_) return;
   if (cancel_) cancel_->Cancel();  // subscribed to the old leader: end it, resubscribe
   cv_.notify_all();
 }
@@ -141,10 +143,20 @@ Status MesosEventStream::Subscribe(const std::string& master_url,
   req.body = R"({"type":"SUBSCRIBE"})";
   req.content_type = "application/json";
   req.headers["Accept"] = "application/json";
+  // Mesos never compresses the stream, but a proxy or server that would (gzip by default) holds
+  // records back in its compressor until enough bytes pile up: heartbeats would stall.
+  req.headers["Accept-Encoding"] = "identity";
   req.deadline = clock_.Steady() + options_.subscribe_timeout;
   req.auth = auth_;
   req.idle_timeout = options_.idle_timeout;
   req.cancel = cancel.get();
+  req.on_stream_start = [&](std::string_view url) {
+    std::string base(url);
+    if (const auto pos = base.rfind("/api/v1"); pos != std::string::npos) base.resize(pos);
+    std::lock_guard lock(mu_);
+    streaming_from_ = base;
+    status_.leader = base;
+  };
   req.on_body = [&](std::string_view chunk) {
     if (!connected) {
       connected = true;
@@ -188,6 +200,7 @@ Status MesosEventStream::Subscribe(const std::string& master_url,
   }
   std::lock_guard lock(mu_);
   if (cancel_ == cancel) cancel_.reset();
+  streaming_from_.clear();
   status_.connected = false;
   status_.last_error = outcome.ToString();
   if (connected) status_.reconnects += 1;

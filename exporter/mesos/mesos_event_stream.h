@@ -12,7 +12,8 @@
 // and `connected` says it may be stale.
 //
 // If the master refuses the API (404, 405, 415, 501: no v1 operator API), Refused() turns true
-// and the source polls the v0 endpoints instead.
+// and the source polls the v0 endpoints instead, until a later SUBSCRIBED (say, from a new
+// leader) shows the API works after all.
 //
 // Thread-safety: all public methods are thread-safe.
 #pragma once
@@ -65,7 +66,7 @@ class MesosEventStream {
 
   // A SUBSCRIBED has been received (on this or an earlier connection): the model is usable.
   bool HasState() const;
-  // The leader refused the v1 operator API.
+  // The leader refused the v1 operator API, and no SUBSCRIBED has arrived since.
   bool Refused() const;
 
   // See MesosStateModel::ReconcileAgents; ignored until the first SUBSCRIBED.
@@ -95,6 +96,7 @@ class MesosEventStream {
   bool has_state_ = false;         // guarded by mu_
   bool refused_ = false;           // guarded by mu_
   std::string leader_;             // guarded by mu_
+  std::string streaming_from_;     // master the open stream comes from (after redirects); mu_
   bool stopping_ = false;          // guarded by mu_
   std::shared_ptr<StreamCancel> cancel_;  // of the subscription in progress; guarded by mu_
   std::mt19937_64 rng_;            // guarded by mu_

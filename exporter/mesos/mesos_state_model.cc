@@ -218,10 +218,40 @@ void MesosStateModel::Apply(const MesosEvent& e) {
   }
 }
 
+namespace {
+
+// Tasks in these states hold their resources on the agent.
+bool HoldsResources(MesosTaskState s) {
+  return s == MesosTaskState::kStaging || s == MesosTaskState::kStarting ||
+         s == MesosTaskState::kRunning || s == MesosTaskState::kKilling;
+}
+
+void AddScaled(MesosResources& to, const MesosResources& r, double sign) {
+  // Clamped: the snapshot's figures include executors, which events do not describe, so a
+  // subtraction could otherwise dip below zero.
+  to.cpus = std::max(0.0, to.cpus + sign * r.cpus);
+  to.gpus = std::max(0.0, to.gpus + sign * r.gpus);
+  to.memory_bytes = std::max(0.0, to.memory_bytes + sign * r.memory_bytes);
+  to.disk_bytes = std::max(0.0, to.disk_bytes + sign * r.disk_bytes);
+}
+
+}  // namespace
+
+void MesosStateModel::AccountUsage(Framework& f, const MesosTaskRecord& task, double sign) {
+  if (auto a = agents_.find(task.agent_id); a != agents_.end()) {
+    AddScaled(a->second.used, task.resources, sign);
+  }
+  if (f.record) AddScaled(f.record->used, task.resources, sign);
+}
+
 void MesosStateModel::AddTask(const MesosTaskRecord& task) {
   auto it = frameworks_.try_emplace(task.framework_id, options_.max_counted_tasks_per_framework)
                 .first;
   Framework& f = it->second;
+  // Resources in use follow the tasks between snapshots; a re-added task already counted once.
+  const MesosTaskRecord* known = FindTask(f, task.id);
+  const bool held_before = known != nullptr && HoldsResources(known->state);
+  if (!held_before && HoldsResources(task.state)) AccountUsage(f, task, +1);
   if (IsTerminal(task.state)) {
     CountTermination(f, task);
   } else {
@@ -255,6 +285,8 @@ void MesosStateModel::UpdateTask(const MesosTaskRecord& update) {
              .first;
   }
   Framework& f = it->second;
+  const bool held_before = known != nullptr && HoldsResources(known->state);
+  if (held_before != HoldsResources(task.state)) AccountUsage(f, task, held_before ? -1 : +1);
   if (IsTerminal(task.state)) {
     CountTermination(f, task);
   } else {

@@ -103,6 +103,8 @@ class MesosStateModel {
   void AddTask(const MesosTaskRecord& task);
   void UpdateTask(const MesosTaskRecord& update);
   void MarkAgentLost(const MesosTaskRecord& task);
+  // Adds (sign +1) or removes (-1) a task's resources from its agent's and framework's usage.
+  void AccountUsage(Framework& f, const MesosTaskRecord& task, double sign);
 
   MesosStateModelOptions options_;
   FrameworkMap frameworks_;

@@ -71,6 +71,9 @@ struct HttpRequest {
   // collected as usual. The exchange ends when the server closes the stream (OK), on_body
   // returns false or `cancel` is cancelled (kUnavailable "cancelled").
   std::function<bool(std::string_view)> on_body;
+  // Called once when a 2xx streaming response starts, with the URL that answered (after
+  // redirects: a Mesos standby redirects /api/v1 to the leader).
+  std::function<void(std::string_view url)> on_stream_start;
   Duration idle_timeout = std::chrono::seconds(75);
   StreamCancel* cancel = nullptr;
 };

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -297,6 +298,17 @@ std::vector<std::string> Lines(const std::string& text) {
     pos = end + 1;
   }
   return lines;
+}
+
+std::vector<std::string> LinesWith(const std::string& text, const std::vector<std::string>& parts) {
+  std::vector<std::string> out;
+  for (const std::string& line : Lines(text)) {
+    if (std::all_of(parts.begin(), parts.end(),
+                    [&](const std::string& p) { return line.find(p) != std::string::npos; })) {
+      out.push_back(line);
+    }
+  }
+  return out;
 }
 
 std::string Promtool() { return FindProgram(FME_PROMTOOL, "promtool"); }

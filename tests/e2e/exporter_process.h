@@ -123,6 +123,9 @@ std::optional<double> SampleValue(const std::string& body, const std::string& se
 // The lines of `text`, without their line breaks.
 std::vector<std::string> Lines(const std::string& text);
 
+// The lines of `text` that contain every one of `parts` (log lines, say).
+std::vector<std::string> LinesWith(const std::string& text, const std::vector<std::string>& parts);
+
 // Runs `promtool check metrics` on `body`; succeeds when it exits 0 and prints nothing.
 ::testing::AssertionResult PromtoolAccepts(const std::string& promtool, const std::string& body);
 

@@ -53,9 +53,28 @@ Route Route::ShortBody(std::string body) {
   return r;
 }
 
+Route Route::Redirect(std::string location) {
+  Route r = Text(307, "");
+  r.headers.emplace_back("Location", std::move(location));
+  return r;
+}
+
+Route Route::Stream(std::vector<std::string> chunks, StreamEnd end) {
+  Route r;
+  r.behaviour = Behaviour::kStream;
+  r.chunks = std::move(chunks);
+  r.stream_end = end;
+  return r;
+}
+
 FakeUpstream::FakeUpstream() {
   IgnoreSigpipeOnce();
-  server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
+  // Streams kept open and hanging handlers hold a worker each until released, even after their
+  // client has gone (nothing tells them): more workers than httplib's default of 8.
+  server_.new_task_queue = [] { return new httplib::ThreadPool(32); };
+  auto handle = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
+  server_.Get(".*", handle);
+  server_.Post(".*", handle);
   port_ = server_.bind_to_any_port("127.0.0.1");
   if (port_ <= 0) {
     ADD_FAILURE() << "FakeUpstream: cannot bind 127.0.0.1:0";
@@ -88,6 +107,11 @@ void FakeUpstream::RemoveRoute(const std::string& path) {
   routes_.erase(path);
 }
 
+void FakeUpstream::QueueRoute(const std::string& path, Route route) {
+  std::lock_guard lock(mu_);
+  queued_[path].push_back(std::move(route));
+}
+
 void FakeUpstream::SetFallback(Route route) {
   std::lock_guard lock(mu_);
   fallback_ = std::move(route);
@@ -111,13 +135,30 @@ void FakeUpstream::Stop() {
   }
 }
 
+void FakeUpstream::CutStreams() {
+  {
+    std::lock_guard lock(mu_);
+    ++stream_generation_;
+  }
+  released_.notify_all();
+}
+
+void FakeUpstream::WaitUntilCut(uint64_t generation) {
+  std::unique_lock lock(mu_);
+  released_.wait(lock, [&] { return stopping_ || stream_generation_ != generation; });
+}
+
 void FakeUpstream::Handle(const httplib::Request& req, httplib::Response& res) {
   Route route;
   {
     std::unique_lock lock(mu_);
     ++requests_[req.path];
+    auto queued = queued_.find(req.path);
     auto it = routes_.find(req.path);
-    if (it != routes_.end()) {
+    if (queued != queued_.end() && !queued->second.empty()) {
+      route = std::move(queued->second.front());
+      queued->second.pop_front();
+    } else if (it != routes_.end()) {
       route = it->second;
     } else if (fallback_) {
       route = *fallback_;
@@ -132,6 +173,11 @@ void FakeUpstream::Handle(const httplib::Request& req, httplib::Response& res) {
     }
   }
   res.status = route.status;
+  for (const auto& [name, value] : route.headers) res.set_header(name.c_str(), value);
+  if (route.behaviour == Route::Behaviour::kStream) {
+    Stream(route, res);
+    return;
+  }
   if (route.behaviour == Route::Behaviour::kShortBody) {
     // Content-Length announces the whole body; the provider gives half of it, then fails,
     // which makes httplib close the connection.
@@ -146,6 +192,33 @@ void FakeUpstream::Handle(const httplib::Request& req, httplib::Response& res) {
   res.set_content(route.body, route.content_type);
 }
 
+void FakeUpstream::Stream(const Route& route, httplib::Response& res) {
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(mu_);
+    generation = stream_generation_;
+  }
+  res.set_chunked_content_provider(
+      route.content_type, [this, generation, chunks = route.chunks,
+                           end = route.stream_end](std::size_t, httplib::DataSink& sink) {
+        for (const std::string& chunk : chunks) {
+          // An empty write would tell httplib that the body is complete.
+          if (!chunk.empty() && !sink.write(chunk.data(), chunk.size())) return false;
+        }
+        switch (end) {
+          case Route::StreamEnd::kClose:
+            sink.done();
+            return true;
+          case Route::StreamEnd::kCut:
+            return false;  // httplib closes the connection without the terminating chunk
+          case Route::StreamEnd::kKeepOpen:
+            break;
+        }
+        WaitUntilCut(generation);
+        return false;
+      });
+}
+
 std::string Fixture(const std::string& relative) {
   const std::string path = std::string(FME_E2E_FIXTURES_DIR) + "/" + relative;
   std::ifstream in(path, std::ios::binary);
@@ -156,6 +229,16 @@ std::string Fixture(const std::string& relative) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::string RecordIo(const std::string& record) {
+  return std::to_string(record.size()) + "\n" + record;
+}
+
+std::string FixtureRecord(const std::string& relative) {
+  std::string record = Fixture(relative);
+  while (!record.empty() && (record.back() == '\n' || record.back() == '\r')) record.pop_back();
+  return RecordIo(record);
 }
 
 std::string TruncatedJson(const std::string& json) { return json.substr(0, json.size() / 2); }

@@ -24,18 +24,6 @@ std::string ErrorsSeries(const std::string& name, const std::string& kind) {
          name + "\"}";
 }
 
-// The log lines of `log` that contain every one of `parts`.
-std::vector<std::string> LinesWith(const std::string& log, const std::vector<std::string>& parts) {
-  std::vector<std::string> out;
-  for (const std::string& line : Lines(log)) {
-    if (std::all_of(parts.begin(), parts.end(),
-                    [&](const std::string& p) { return line.find(p) != std::string::npos; })) {
-      out.push_back(line);
-    }
-  }
-  return out;
-}
-
 TEST(FaultTest, FaultyTargetsAreDownCountedAndLoggedOnceOthersCarryOn) {
   FakeUpstream healthy_flink, mesos_leader, http500, hang, malformed, truncated, short_body;
   for (FakeUpstream* u : {&healthy_flink, &mesos_leader, &http500, &hang, &malformed, &truncated,

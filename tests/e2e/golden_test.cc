@@ -1,8 +1,10 @@
 // The real binary against fake upstreams (one Flink JobManager per REST API dialect: 1.4, 1.9,
 // 1.13, 1.18 and 2.0, each answering every path of its route table in tests/fixtures/flink/<v>/;
-// a Mesos cluster of a standby and a leader): /metrics, plain and gzipped, compared with
-// tests/golden/e2e.prom after normalization. FME_UPDATE_GOLDEN=1 rewrites the golden file,
-// which must then be reviewed value by value against tests/fixtures/.
+// three Mesos clusters, one per way of reading task state: "off", "events" from the v1 event
+// stream of tests/fixtures/mesos/v1/, "polling" from the v0 endpoints of
+// tests/fixtures/mesos/v0/): /metrics, plain and gzipped, compared with tests/golden/e2e.prom
+// after normalization. FME_UPDATE_GOLDEN=1 rewrites the golden file, which must then be reviewed
+// value by value against tests/fixtures/.
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -53,6 +55,7 @@ const std::set<std::string>& VolatileFamilies() {
       "flink_mesos_exporter_last_success_timestamp_seconds",
       "flink_mesos_exporter_snapshot_age_seconds",
       "flink_mesos_exporter_upstream_requests_total",
+      "mesos_event_stream_last_event_timestamp_seconds",
   };
   return kFamilies;
 }
@@ -218,10 +221,32 @@ std::string CheckpointConfigJob(const std::string& path) {
   return path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
 }
 
+// What the leader of "mesos-events" streams: the SUBSCRIBED snapshot, the heartbeat that
+// follows it at once, two task events, and one more heartbeat, after which it stays silent (the
+// next heartbeat would be due 15 s later). The bytes are cut into chunks regardless of record
+// boundaries, the first cut inside the first record's length, as proxies may re-chunk a stream.
+std::vector<std::string> EventStreamChunks() {
+  const std::string wire = FixtureRecord("mesos/v1/subscribed.json") +
+                           FixtureRecord("mesos/v1/event_heartbeat.json") +
+                           FixtureRecord("mesos/v1/event_task_added.json") +
+                           FixtureRecord("mesos/v1/event_task_updated_oom.json") +
+                           FixtureRecord("mesos/v1/event_heartbeat.json");
+  std::vector<std::string> chunks = {wire.substr(0, 2)};
+  constexpr std::size_t kChunk = 4000;
+  for (std::size_t at = 2; at < wire.size(); at += kChunk) {
+    chunks.push_back(wire.substr(at, kChunk));
+  }
+  return chunks;
+}
+constexpr double kStreamedHeartbeats = 2;
+
 class GoldenTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (FakeUpstream* u : {&mesos_standby_, &mesos_leader_}) ASSERT_TRUE(u->ok());
+    for (FakeUpstream* u : {&mesos_standby_, &mesos_leader_, &events_standby_, &events_leader_,
+                            &polling_master_}) {
+      ASSERT_TRUE(u->ok());
+    }
     for (std::size_t i = 0; i < kFlinkClusters.size(); ++i) {
       ASSERT_TRUE(flink_[i].ok());
       routes_[i] = ServeFixtureRoutes(flink_[i], kFlinkClusters[i].fixtures);
@@ -231,17 +256,46 @@ class GoldenTest : public ::testing::Test {
                             Route::Json(Fixture("mesos/standby_metrics_snapshot.json")));
     mesos_leader_.SetRoute("/metrics/snapshot",
                            Route::Json(Fixture("mesos/leader_metrics_snapshot.json")));
-    for (FakeUpstream* u : {&mesos_standby_, &mesos_leader_}) {
+    for (FakeUpstream* u : {&mesos_standby_, &mesos_leader_, &events_standby_, &events_leader_,
+                            &polling_master_}) {
       u->SetRoute("/version", Route::Json(Fixture("mesos/v0/version.json")));
     }
     ports_[mesos_standby_.port()] = "mesos_standby_port";
     ports_[mesos_leader_.port()] = "mesos_leader_port";
 
-    // The standby is listed first: the leader is found by master/elected, not by position.
-    // Mesos task state is off: the event stream and state polls run on clocks of their own,
-    // so their series would appear at moments this test does not wait for.
-    // The 1.4 URL has a trailing slash, which the exporter drops. The fixtures' jobs ended
-    // years ago: a TTL of a century keeps them visible.
+    // "mesos-events": a standby listed before the leader. The standby answers what a real one
+    // does: its own snapshot and version, and for leader-only endpoints a 307 to the leader
+    // with a scheme-less Location. The leader streams EventStreamChunks() and keeps the
+    // stream open; its /master/slaves (read to reconcile agent liveness) lists the same agents
+    // as the SUBSCRIBED snapshot, so the output is the same before and after reconciling.
+    events_standby_.SetRoute("/metrics/snapshot",
+                             Route::Json(Fixture("mesos/standby_metrics_snapshot.json")));
+    events_leader_.SetRoute("/metrics/snapshot",
+                            Route::Json(Fixture("mesos/leader_metrics_snapshot_full.json")));
+    for (const char* path : {"/api/v1", "/master/slaves", "/master/state-summary"}) {
+      events_standby_.SetRoute(path, Route::Redirect("//127.0.0.1:" +
+                                                     std::to_string(events_leader_.port()) + path));
+    }
+    events_leader_.SetRoute("/api/v1", Route::Stream(EventStreamChunks()));
+    events_leader_.SetRoute("/master/slaves",
+                            Route::Json(Fixture("mesos/v1/reconcile_master_slaves.json")));
+    ports_[events_standby_.port()] = "mesos_events_standby_port";
+    ports_[events_leader_.port()] = "mesos_events_leader_port";
+
+    // "mesos-polling": one master; its snapshot's per-framework counters have the ids of the
+    // v0 frameworks.
+    polling_master_.SetRoute("/metrics/snapshot",
+                             Route::Json(Fixture("mesos/leader_metrics_snapshot_full.json")));
+    polling_master_.SetRoute("/master/slaves", Route::Json(Fixture("mesos/v0/master_slaves.json")));
+    polling_master_.SetRoute("/master/state-summary",
+                             Route::Json(Fixture("mesos/v0/master_state_summary.json")));
+    polling_master_.SetRoute("/master/tasks", Route::Json(Fixture("mesos/v0/master_tasks.json")));
+    ports_[polling_master_.port()] = "mesos_polling_port";
+
+    // The standbys are listed first: the leader is found by master/elected, not by position.
+    // "mesos-prod" reads no task state, only the masters' snapshots. The 1.4 URL has a trailing
+    // slash, which the exporter drops. The fixtures' jobs ended years ago: a TTL of a century
+    // keeps them visible.
     std::string config = "global:\n"
                          "  poll_interval: 1s\n"
                          "  poll_timeout: 500ms\n"
@@ -252,6 +306,14 @@ class GoldenTest : public ::testing::Test {
                          "      - " + mesos_standby_.url() + "\n"
                          "      - " + mesos_leader_.url() + "\n"
                          "    state: \"off\"\n"
+                         "  - name: mesos-events\n"
+                         "    masters:\n"
+                         "      - " + events_standby_.url() + "\n"
+                         "      - " + events_leader_.url() + "\n"
+                         "    state: events\n"
+                         "  - name: mesos-polling\n"
+                         "    masters: [" + polling_master_.url() + "]\n"
+                         "    state: polling\n"
                          "flink_clusters:\n";
     for (std::size_t i = 0; i < kFlinkClusters.size(); ++i) {
       config += std::string("  - name: ") + kFlinkClusters[i].name + "\n";
@@ -268,10 +330,25 @@ class GoldenTest : public ::testing::Test {
   // job shows it, the poll that gave it had all of it, and every later poll renders the same.
   std::string CompleteMetrics() {
     std::string body;
+    // The Mesos state: of "mesos-polling" from its first poll on; of "mesos-events" once a
+    // rendered poll has every streamed record and the agents have been reconciled with
+    // /master/slaves. That request's counter shows before the poll that made it is rendered,
+    // which is harmless: reconciling changes no series (see SetUp).
     std::vector<std::string> want_one = {
-        R"(mesos_up{mesos_cluster="mesos-prod"})",
-        R"(flink_mesos_exporter_poll_success{source="mesos",target="mesos-prod"})",
+        R"(mesos_state_source_info{mesos_cluster="mesos-polling",origin="polling"})",
+        R"(mesos_state_source_info{mesos_cluster="mesos-events",origin="event_stream"})",
+        R"(mesos_event_stream_connected{mesos_cluster="mesos-events"})",
     };
+    for (const char* name : {"mesos-prod", "mesos-events", "mesos-polling"}) {
+      want_one.push_back(R"(mesos_up{mesos_cluster=")" + std::string(name) + "\"}");
+      want_one.push_back(R"(flink_mesos_exporter_poll_success{source="mesos",target=")" +
+                         std::string(name) + "\"}");
+    }
+    const std::string heartbeats =
+        R"(mesos_event_stream_events_total{mesos_cluster="mesos-events",event_type="HEARTBEAT"})";
+    const std::string reconciled =
+        R"(flink_mesos_exporter_upstream_requests_total{code="200",endpoint="/master/slaves",)"
+        R"(source="mesos",target="mesos-events"})";
     std::vector<std::string> want_prefix;
     for (std::size_t i = 0; i < kFlinkClusters.size(); ++i) {
       const std::string name = kFlinkClusters[i].name;
@@ -295,6 +372,8 @@ class GoldenTest : public ::testing::Test {
           body = exporter_.Metrics();
           return std::all_of(want_one.begin(), want_one.end(),
                              [&](const std::string& s) { return SampleValue(body, s) == 1.0; }) &&
+                 SampleValue(body, heartbeats) == kStreamedHeartbeats &&
+                 SampleValue(body, reconciled).has_value() &&
                  std::all_of(want_prefix.begin(), want_prefix.end(), [&](const std::string& p) {
                    return body.find("\n" + p) != std::string::npos;
                  });
@@ -309,6 +388,7 @@ class GoldenTest : public ::testing::Test {
   // Declared before the exporter, so the exporter stops first.
   std::array<FakeUpstream, kFlinkClusters.size()> flink_;
   FakeUpstream mesos_standby_, mesos_leader_;
+  FakeUpstream events_standby_, events_leader_, polling_master_;
   std::array<std::vector<FixtureRoute>, kFlinkClusters.size()> routes_;
   std::map<int, std::string> ports_;
   ExporterProcess exporter_;
@@ -373,6 +453,61 @@ TEST_F(GoldenTest, MetricsMatchGolden) {
   }
   EXPECT_EQ(states.size(), 10u);
   for (const auto& [job, sum] : states) EXPECT_EQ(sum, 1) << job;
+
+  // No series twice; in particular a cluster with two masters has each agent and framework
+  // once, from the leader, never once per master.
+  std::set<std::string> seen;
+  for (const std::string& line : Lines(m)) {
+    if (line.empty() || line[0] == '#') continue;
+    EXPECT_TRUE(seen.insert(line.substr(0, line.rfind(' '))).second) << "twice: " << line;
+  }
+  std::set<std::string> event_agents;
+  for (const std::string& line : SampleLines(m, "mesos_agent_info")) {
+    if (line.find(R"(mesos_cluster="mesos-events")") != std::string::npos) {
+      event_agents.insert(line);
+    }
+  }
+  EXPECT_EQ(event_agents.size(), 3u);
+  // The stream goes straight to the elected master (one subscription, never broken); the
+  // standby's redirects are not needed.
+  EXPECT_EQ(events_leader_.Requests("/api/v1"), 1);
+  for (const char* path : {"/api/v1", "/master/slaves", "/master/state-summary"}) {
+    EXPECT_EQ(events_standby_.Requests(path), 0) << path;
+  }
+  // Units and one-hot states, from the fixtures: agent S0 has 61440 + 4096 MB, S1 is draining
+  // (deactivated), S2 is known from the registry only; taskmanager-00002 was OOM-killed.
+  constexpr double kMiB = 1048576;
+  const std::string s0 = R"(mesos_cluster="mesos-events",)"
+                         R"(agent_id="9d5f0c3e-4b7a-4e21-8c6d-1f2e3a4b5c6d-S0",)"
+                         R"(hostname="agent-a.example")";
+  EXPECT_EQ(SampleValue(m, "mesos_agent_memory_bytes{" + s0 + R"(,usage="total"})"),
+            65536 * kMiB);
+  EXPECT_EQ(SampleValue(m, "mesos_agent_memory_bytes{" + s0 + R"(,usage="reserved"})"),
+            4096 * kMiB);
+  EXPECT_EQ(SampleValue(m, R"(mesos_agent_state{mesos_cluster="mesos-events",)"
+                           R"(agent_id="9d5f0c3e-4b7a-4e21-8c6d-1f2e3a4b5c6d-S1",)"
+                           R"(hostname="agent-b.example",state="inactive"})"),
+            1);
+  EXPECT_EQ(SampleValue(m, R"(mesos_agent_state{mesos_cluster="mesos-events",)"
+                           R"(agent_id="9d5f0c3e-4b7a-4e21-8c6d-1f2e3a4b5c6d-S2",)"
+                           R"(hostname="agent-c.example",state="unreachable"})"),
+            1);
+  const std::string flink_framework = R"(mesos_cluster="mesos-events",)"
+                                      R"(framework_id="9d5f0c3e-4b7a-4e21-8c6d-1f2e3a4b5c6d-0004")";
+  EXPECT_EQ(SampleValue(m, "mesos_framework_task_terminations_total{" + flink_framework +
+                               R"(,state="TASK_FAILED",)"
+                               R"(reason="REASON_CONTAINER_LIMITATION_MEMORY",)"
+                               R"(source="SOURCE_EXECUTOR"})"),
+            1);
+  EXPECT_EQ(SampleValue(m, "mesos_framework_tasks{" + flink_framework +
+                               R"(,state="TASK_STAGING"})"),
+            2);
+  EXPECT_EQ(SampleValue(m, R"(mesos_agent_memory_bytes{mesos_cluster="mesos-polling",)"
+                           R"(agent_id="0f9d6c3e-21aa-4b7e-8d4c-5e6f7a8b9c0d-S1",)"
+                           R"(hostname="agent-b.dc1.example",usage="total"})"),
+            31744.5 * kMiB);
+  // The completed framework of the snapshot is not a registered one.
+  EXPECT_EQ(m.find("9d5f0c3e-4b7a-4e21-8c6d-1f2e3a4b5c6d-0002"), std::string::npos);
 }
 
 TEST_F(GoldenTest, GzipBodyIsTheSameExposition) {

@@ -38,7 +38,7 @@ class MesosRecordingClient final : public HttpClient {
   };
   struct Stream {
     int serial = 0;  // 1 for the first stream
-    std::string url;
+    std::string url;  // requested, then the URL that answered (after redirects)
     bool subscribed = false;    // SUBSCRIBED received
     uint64_t log_position = 0;  // the simulator's last event sequence at SUBSCRIBED
     std::size_t events = 0;     // records after SUBSCRIBED, heartbeats excluded
@@ -63,6 +63,14 @@ class MesosRecordingClient final : public HttpClient {
       streams_.push_back(Stream{serial, request.url});
     }
     HttpRequest wrapped = request;
+    // Where the stream really comes from: a standby redirects /api/v1 to the leader.
+    wrapped.on_stream_start = [this, serial, started = request.on_stream_start](std::string_view url) {
+      {
+        std::lock_guard lock(mu_);
+        streams_[static_cast<std::size_t>(serial - 1)].url = std::string(url);
+      }
+      if (started) started(url);
+    };
     auto reader = std::make_shared<RecordIoReader>();
     wrapped.on_body = [this, serial, reader, consume = request.on_body](std::string_view chunk) {
       const bool more = consume(chunk);

@@ -5,7 +5,8 @@
 // HttplibClient does: a 2xx body is handed to on_body chunk by chunk (stopping when it returns
 // false, which ends the exchange with the response), then the stream ends as the route says. A
 // request.cancel ends it at once with kUnavailable, also while it hangs. A non-2xx stream route,
-// or a request that does not stream, gets the chunks joined as an ordinary body.
+// or a request that does not stream, gets the chunks joined as an ordinary body. A streaming
+// request to an ordinary 2xx route gets its body as one chunk.
 #pragma once
 
 #include <chrono>
@@ -46,7 +47,8 @@ class FakeHttpClient final : public HttpClient {
                      StreamEnd end = StreamEnd::kClose) {
     std::lock_guard lock(mu_);
     routes_.erase(url);
-    streams_[url] = std::make_shared<const StreamRoute>(StreamRoute{status, std::move(chunks), end});
+    streams_[url] =
+        std::make_shared<const StreamRoute>(StreamRoute{status, std::move(chunks), end});
   }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
@@ -60,10 +62,17 @@ class FakeHttpClient final : public HttpClient {
       requests_.back().cancel = nullptr;
       sent_.notify_all();
       if (auto f = failures_.find(request.url); f != failures_.end()) return f->second;
-      if (auto r = routes_.find(request.url); r != routes_.end()) return r->second;
-      auto s = streams_.find(request.url);
-      if (s == streams_.end()) return Status::Unavailable("no route to " + request.url);
-      stream = s->second;
+      if (auto r = routes_.find(request.url); r != routes_.end()) {
+        const HttpResponse& res = r->second;
+        if (!request.on_body || res.status < 200 || res.status > 299) return res;
+        // A streaming request gets the body through on_body, in one piece.
+        stream = std::make_shared<const StreamRoute>(
+            StreamRoute{res.status, {res.body}, StreamEnd::kClose});
+      } else if (auto s = streams_.find(request.url); s != streams_.end()) {
+        stream = s->second;
+      } else {
+        return Status::Unavailable("no route to " + request.url);
+      }
     }
     // Unlocked from here: on_body and the hang may take as long as they like.
     return Stream(request, *stream);

@@ -714,13 +714,14 @@ mesos_clusters:
   - name: a
     masters: [http://m1:5050]
     state: stream
-    event_stream_idle_timeout: 15s
+    event_stream_idle_timeout: 500ms
     task_page_size: 5
     task_frameworks: ["[unclosed"]
 )");
   EXPECT_NE(msg.find("exporter.yml:5: mesos_clusters[0].state: expected events, polling or off, got \"stream\""),
             std::string::npos) << msg;
-  EXPECT_NE(msg.find(":6: mesos_clusters[0].event_stream_idle_timeout: must be at least 20s"),
+  EXPECT_NE(msg.find(":6: mesos_clusters[0].event_stream_idle_timeout: must be at least 1s "
+                     "(30s or more recommended"),
             std::string::npos) << msg;
   EXPECT_NE(msg.find(":7: mesos_clusters[0].task_page_size: must be between 10 and 100000, got 5"),
             std::string::npos) << msg;

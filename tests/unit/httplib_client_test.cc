@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -434,6 +435,37 @@ TEST_F(HttplibClientTest, TricklingBodyIsCutOffAtDeadline) {
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.status().code(), StatusCode::kTimeout) << response.status().ToString();
   EXPECT_LT(SteadyClock::now() - start, 5s);
+}
+
+TEST_F(HttplibClientTest, StreamBrokenAfterItsHeadersDeadlineIsUnavailable) {
+  // The deadline bounds only the wait for a stream's headers: a stream that breaks later is a
+  // dropped connection, not a deadline, and its message counts the bytes that did arrive.
+  a_.server().Post("/stream", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider(
+        "application/octet-stream", [this](std::size_t offset, httplib::DataSink& sink) {
+          if (offset >= 5 || WaitOrReleased(100ms)) return false;  // cut, no final chunk
+          return sink.write("x", 1);
+        });
+  });
+  a_.Start();
+
+  HttplibClient client(options_);
+  HttpRequest request = Get(a_.Url("/stream"), 200ms);
+  request.method = "POST";
+  request.body = "{}";
+  request.content_type = "application/json";
+  request.idle_timeout = 5s;
+  std::size_t received = 0;
+  request.on_body = [&](std::string_view piece) {
+    received += piece.size();
+    return true;
+  };
+  auto response = client.Send(request);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(received, 5u);
+  EXPECT_EQ(response.status().code(), StatusCode::kUnavailable) << response.status().ToString();
+  EXPECT_NE(response.status().message().find("(5 decoded bytes received)"), std::string::npos)
+      << response.status().ToString();
 }
 
 TEST_F(HttplibClientTest, GzipBodyIsDecoded) {

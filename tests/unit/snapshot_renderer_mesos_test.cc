@@ -109,9 +109,9 @@ MesosFramework MarathonFramework() {
 
 MesosObservation FullObservation() {
   MesosObservation o;
-  MesosMasterStatus standby{"http://m1:5050", true, "", 0.0, 86400.0, 0.0};
-  MesosMasterStatus leader{"http://m2:5050", true, "", 1.0, 3600.5, 12.0};
-  MesosMasterStatus dead{"http://m3:5050", false, "connect: refused", {}, {}, {}};
+  MesosMasterStatus standby{"http://m1:5050", true, "", 0.0, 86400.0, 0.0, "1.10.2"};
+  MesosMasterStatus leader{"http://m2:5050", true, "", 1.0, 3600.5, 12.0, ""};
+  MesosMasterStatus dead{"http://m3:5050", false, "connect: refused", {}, {}, {}, ""};
   o.masters = {standby, leader, dead};
   o.leader = 1;
   o.leader_version = "1.11.0";
@@ -200,18 +200,23 @@ TEST(SnapshotRendererMesosTest, MatchesGolden) {
 
 TEST(SnapshotRendererMesosTest, MasterInfoForMastersWithAKnownVersionOnly) {
   const std::string c = kCluster;
+  // The standby's own version (1.10.2, mid-upgrade); the leader's from leader_version.
   EXPECT_EQ(Lines(Render(FullObservation()), "mesos_master_info"),
-            (std::vector<std::string>{"mesos_master_info" + c +
-                                      ",master=\"http://m2:5050\",version=\"1.11.0\","
-                                      "leader=\"true\"} 1"}));
+            (std::vector<std::string>{
+                "mesos_master_info" + c +
+                    ",master=\"http://m1:5050\",version=\"1.10.2\",leader=\"false\"} 1",
+                "mesos_master_info" + c +
+                    ",master=\"http://m2:5050\",version=\"1.11.0\",leader=\"true\"} 1"}));
 
   MesosObservation no_version = FullObservation();
   no_version.leader_version.clear();
+  no_version.masters[0].version.clear();
   EXPECT_TRUE(Lines(Render(no_version), "mesos_master_info").empty());
 
   MesosObservation no_leader = FullObservation();
   no_leader.leader.reset();
-  EXPECT_TRUE(Lines(Render(no_leader), "mesos_master_info").empty());
+  EXPECT_EQ(Lines(Render(no_leader), "mesos_master_info").size(), 1u)
+      << "only the standby's own version is known";
 }
 
 TEST(SnapshotRendererMesosTest, ClusterWideTerminations) {
@@ -406,6 +411,7 @@ TEST(SnapshotRendererMesosTest, AbsentPartsRenderNothing) {
   // Masters and cluster metrics only, as a poll without state or event stream gives.
   MesosObservation bare = FullObservation();
   bare.leader_version.clear();
+  for (MesosMasterStatus& m : bare.masters) m.version.clear();
   bare.terminations.clear();
   bare.origin = MesosStateOrigin::kNone;
   bare.agents.clear();

@@ -32,9 +32,9 @@ std::shared_ptr<const TargetState> MesosTarget(const std::string& name) {
   t->polled = true;
   t->up = true;
   MesosObservation o;
-  MesosMasterStatus standby{"http://m1:5050", true, "", 0.0, 86400.0, 0.0};
-  MesosMasterStatus leader{"http://m2:5050", true, "", 1.0, 3600.5, 12.0};
-  MesosMasterStatus dead{"http://m3:5050", false, "connect: refused", {}, {}, {}};
+  MesosMasterStatus standby{"http://m1:5050", true, "", 0.0, 86400.0, 0.0, ""};
+  MesosMasterStatus leader{"http://m2:5050", true, "", 1.0, 3600.5, 12.0, ""};
+  MesosMasterStatus dead{"http://m3:5050", false, "connect: refused", {}, {}, {}, ""};
   o.masters = {standby, leader, dead};
   o.leader = 1;
   o.cluster.agents_active = 40;
