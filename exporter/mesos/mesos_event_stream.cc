@@ -1,6 +1,7 @@
 #include "mesos/mesos_event_stream.h"
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "log/log.h"
@@ -65,6 +66,11 @@ bool MesosEventStream::Refused() const {
 void MesosEventStream::ReconcileAgents(const std::vector<MesosAgentRecord>& polled) {
   std::lock_guard lock(mu_);
   if (has_state_) model_.ReconcileAgents(polled);
+}
+
+std::vector<EndpointError> MesosEventStream::TakeErrors() {
+  std::lock_guard lock(mu_);
+  return std::exchange(pending_errors_, {});
 }
 
 void MesosEventStream::Fill(MesosObservation& obs) const {
@@ -176,6 +182,11 @@ Status MesosEventStream::Subscribe(const std::string& master_url,
     return true;
   };
 
+  double subscribed_before = 0;
+  {
+    std::lock_guard lock(mu_);
+    subscribed_before = events_by_type_["SUBSCRIBED"];
+  }
   Result<HttpResponse> res = http_.Send(req);
   Status outcome;
   if (!failure.ok()) {
@@ -203,7 +214,13 @@ Status MesosEventStream::Subscribe(const std::string& master_url,
   streaming_from_.clear();
   status_.connected = false;
   status_.last_error = outcome.ToString();
-  if (connected) status_.reconnects += 1;
+  // Only a subscription that worked (got its SUBSCRIBED) counts as one to be re-established.
+  if (events_by_type_["SUBSCRIBED"] > subscribed_before) status_.reconnects += 1;
+  // A cancelled stream (leader change, shutdown) is not a failure; every other end is.
+  if (!cancel->cancelled()) {
+    pending_errors_.push_back({"/api/v1 SUBSCRIBE", std::string(StatusCodeName(outcome.code()))});
+    if (pending_errors_.size() > 100) pending_errors_.erase(pending_errors_.begin());
+  }
   return outcome;
 }
 

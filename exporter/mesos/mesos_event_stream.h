@@ -27,6 +27,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "fme/clock.h"
 #include "fme/http_client.h"
@@ -72,6 +73,10 @@ class MesosEventStream {
   // See MesosStateModel::ReconcileAgents; ignored until the first SUBSCRIBED.
   void ReconcileAgents(const std::vector<MesosAgentRecord>& polled);
 
+  // Why subscriptions ended since the last call (leader changes and shutdown excluded), for
+  // flink_mesos_exporter_endpoint_errors_total; at most the last 100.
+  std::vector<EndpointError> TakeErrors();
+
   // Agents and frameworks from the model, and the stream's health.
   void Fill(MesosObservation& obs) const;
 
@@ -95,6 +100,7 @@ class MesosEventStream {
   std::map<std::string, double> events_by_type_;  // guarded by mu_
   bool has_state_ = false;         // guarded by mu_
   bool refused_ = false;           // guarded by mu_
+  std::vector<EndpointError> pending_errors_;  // guarded by mu_
   std::string leader_;             // guarded by mu_
   std::string streaming_from_;     // master the open stream comes from (after redirects); mu_
   bool stopping_ = false;          // guarded by mu_

@@ -112,6 +112,20 @@ void MesosSource::PollState(const std::string& leader, SteadyTime deadline,
         state.frameworks = std::move(summary->frameworks);
       }
     }
+    if (ok) {
+      // The summary has no roles; without them the role label is just empty, so a failure here
+      // is counted but does not discard the state.
+      auto body = FetchOk(http_, leader + "/master/roles", deadline, auth_, "/master/roles");
+      auto roles = body.ok() ? ParseMasterRoles(*body)
+                             : Result<std::map<std::string, std::string>>(body.status());
+      if (!roles.ok()) {
+        record("/master/roles", roles.status());
+      } else {
+        for (MesosFrameworkRecord& f : state.frameworks) {
+          if (auto r = roles->find(f.id); r != roles->end() && f.role.empty()) f.role = r->second;
+        }
+      }
+    }
     // Tasks only of the frameworks that need them (Flink's), a page at a time: the master sorts
     // every task it knows for each call, so pages bound the response, not its work.
     for (const MesosFrameworkRecord& f : state.frameworks) {
@@ -224,6 +238,7 @@ Result<Observation> MesosSource::Poll(SteadyTime deadline) {
       stream_->Start();
       stream_started_ = true;
     }
+    for (EndpointError& e : stream_->TakeErrors()) obs.endpoint_errors.push_back(std::move(e));
     if (stream_->Refused()) {
       stream_->Fill(obs);
       PollState(leader, deadline, obs);

@@ -11,7 +11,8 @@
 //               this poll only reads the stream's model, plus /master/slaves every
 //               state_poll_interval to catch agents that became unreachable (the stream does not
 //               announce them). If the leader refuses the v1 API, the source polls instead.
-//       polling: every state_poll_interval, GET /master/slaves, /master/state-summary and, for
+//       polling: every state_poll_interval, GET /master/slaves, /master/state-summary,
+//               /master/roles (the summary has no roles) and, for
 //               the frameworks named by task_frameworks, /master/tasks paged; never /master/state.
 //       off:    nothing beyond the snapshot.
 //     Between state polls, and while the stream reconnects, the last good state is served.

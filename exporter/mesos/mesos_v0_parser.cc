@@ -313,4 +313,26 @@ Result<std::string> ParseMesosVersion(std::string_view body) {
   return version;
 }
 
+Result<std::map<std::string, std::string>> ParseMasterRoles(std::string_view body) {
+  auto parsed = json::Parse(body, "Mesos /master/roles");
+  if (!parsed.ok()) return parsed.status();
+  const nlohmann::json* roles = Array(*parsed, "roles");
+  if (roles == nullptr) {
+    return Status::ParseError("Mesos /master/roles: expected an object with a \"roles\" list");
+  }
+  std::map<std::string, std::string> by_framework;
+  for (const nlohmann::json& role : *roles) {
+    const std::string name = Text(role, "name");
+    const nlohmann::json* frameworks = Array(role, "frameworks");
+    if (name.empty() || frameworks == nullptr) continue;
+    for (const nlohmann::json& id : *frameworks) {
+      if (!id.is_string()) continue;
+      // A multi-role framework is listed under each of its roles, which are sorted by name.
+      std::string& joined = by_framework[id.get<std::string>()];
+      joined = joined.empty() ? name : joined + "," + name;
+    }
+  }
+  return by_framework;
+}
+
 }  // namespace fme

@@ -6,9 +6,11 @@
 //   /master/state-summary   {"hostname","slaves":[... + TASK_* counts],"frameworks":[... + TASK_* counts]}
 //   /master/frameworks      {"frameworks":[...],"completed_frameworks":[...]}
 //   /master/tasks           {"tasks":[...]}
+//   /master/roles           {"roles":[{"name","frameworks":[ids],...}]}
 //   /version                {"version":"1.11.0","git_sha",...}
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +31,11 @@ Result<std::vector<MesosFrameworkRecord>> ParseMasterFrameworks(std::string_view
 
 // Tasks; the latest status is the last element of `statuses` (v0 carries no reason/source).
 Result<std::vector<MesosTaskRecord>> ParseMasterTasks(std::string_view body);
+
+// Framework id -> its roles joined with "," (sorted), from /master/roles
+// {"roles":[{"name":"*","frameworks":["<id>",...],...}]}. /master/state-summary carries no
+// role, so polling mode reads it here.
+Result<std::map<std::string, std::string>> ParseMasterRoles(std::string_view body);
 
 // The "version" field of /version.
 Result<std::string> ParseMesosVersion(std::string_view body);

@@ -290,6 +290,7 @@ class GoldenTest : public ::testing::Test {
     polling_master_.SetRoute("/master/state-summary",
                              Route::Json(Fixture("mesos/v0/master_state_summary.json")));
     polling_master_.SetRoute("/master/tasks", Route::Json(Fixture("mesos/v0/master_tasks.json")));
+    polling_master_.SetRoute("/master/roles", Route::Json(Fixture("mesos/v0/master_roles.json")));
     ports_[polling_master_.port()] = "mesos_polling_port";
 
     // The standbys are listed first: the leader is found by master/elected, not by position.

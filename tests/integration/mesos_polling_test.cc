@@ -144,8 +144,8 @@ TEST_F(MesosPollingTest, SameAgentsAndFrameworksAsEventsMode) {
       EXPECT_EQ(q.active, e.active);
       EXPECT_EQ(q.connected, e.connected);
       EXPECT_EQ(q.tasks, e.tasks);
-      // /master/state-summary carries no role: polling knows none.
-      EXPECT_TRUE(q.role.empty() || q.role == e.role) << q.role;
+      // /master/state-summary carries no role; /master/roles supplies it.
+      EXPECT_EQ(q.role, e.role);
       EXPECT_EQ(q.webui_url, e.webui_url);
       std::vector<std::pair<std::string, MesosTaskState>> etm, qtm;
       for (const MesosTask& t : e.taskmanager_tasks) etm.emplace_back(t.id, t.state);
@@ -175,7 +175,7 @@ TEST_F(MesosPollingTest, UsedResourcesFollowTheTasks) {
 }
 
 TEST_F(MesosPollingTest, CallsOnlyTheCheapEndpoints) {
-  const std::set<std::string> allowed = {"/master/slaves", "/master/state-summary", "/master/tasks",
+  const std::set<std::string> allowed = {"/master/slaves", "/master/state-summary", "/master/roles", "/master/tasks",
                                          "/metrics/snapshot", "/version"};
   std::map<std::string, std::size_t> by_path;
   std::map<std::string, std::set<std::string>> offsets_by_framework;
@@ -204,6 +204,7 @@ TEST_F(MesosPollingTest, CallsOnlyTheCheapEndpoints) {
   EXPECT_EQ(by_path["/version"], 3u);
   EXPECT_EQ(by_path["/master/slaves"], polls);  // the state is due at every 15 s poll
   EXPECT_EQ(by_path["/master/state-summary"], polls);
+  EXPECT_EQ(by_path["/master/roles"], polls);
   // Both Flink frameworks, a page at a time.
   ASSERT_EQ(offsets_by_framework.size(), 2u);
   for (const auto& [id, offsets] : offsets_by_framework) {

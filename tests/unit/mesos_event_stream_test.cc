@@ -297,9 +297,19 @@ TEST_F(MesosEventStreamTest, StreamCutInsideARecordKeepsTheLastModel) {
   ASSERT_NE(flink, nullptr);
   EXPECT_EQ(Tasks(*flink, MesosTaskState::kStaging), 2) << "the whole TASK_ADDED was applied";
   EXPECT_EQ(Tasks(*flink, MesosTaskState::kRunning), 2) << "the partial TASK_UPDATED was not";
-  EXPECT_EQ(obs.event_stream->reconnects, 3);
+  // Only the first subscription got its SUBSCRIBED; the two cut ones never worked.
+  EXPECT_EQ(obs.event_stream->reconnects, 1);
   EXPECT_FALSE(obs.event_stream->connected);
   EXPECT_EQ(obs.event_stream->last_error, end.ToString());
+  // Every end of a stream is an error of the stream, by kind: the first (a clean end after the
+  // snapshot) and the two cuts.
+  const std::vector<EndpointError> errors = Stream().TakeErrors();
+  ASSERT_EQ(errors.size(), 3u);
+  for (const EndpointError& e : errors) {
+    EXPECT_EQ(e.endpoint, "/api/v1 SUBSCRIBE");
+    EXPECT_EQ(e.kind, "connect");
+  }
+  EXPECT_TRUE(Stream().TakeErrors().empty()) << "taken once";
 }
 
 TEST_F(MesosEventStreamTest, MalformedEventEndsTheStreamKeepsTheModel) {

@@ -105,6 +105,11 @@ class MesosSourceStateTest : public ::testing::Test {
     http.Respond(kM2 + "/master/slaves", 200, ReadFixture("mesos/v0/master_slaves.json"));
     http.Respond(kM2 + "/master/state-summary", 200,
                  ReadFixture("mesos/v0/master_state_summary.json"));
+    // The summary has no roles; /master/roles has them (Flink in two).
+    http.Respond(kM2 + "/master/roles", 200,
+                 R"({"roles":[{"name":"*","weight":1.0,"frameworks":[")" + kMarathon +
+                     R"("]},{"name":"analytics","frameworks":[")" + kFlink +
+                     R"("]},{"name":"flink","frameworks":[")" + kFlink + R"("]}]})");
     // Five tasks, two a page: full, full, short (the last).
     http.Respond(TasksUrl(kFlink, kPageSize, 0), 200, TasksPage(0, 2));
     http.Respond(TasksUrl(kFlink, kPageSize, 2), 200, TasksPage(2, 4));
@@ -167,12 +172,14 @@ TEST_F(MesosSourceStateTest, PollsTheStateOfTheLeaderOnly) {
   EXPECT_EQ(taskmanagers, (std::vector<std::string>{"taskmanager-00000", "taskmanager-00001",
                                                     "taskmanager-00002", "taskmanager-00003"}));
   EXPECT_TRUE(marathon->taskmanager_tasks.empty());
+  EXPECT_EQ(flink->role, "analytics,flink") << "from /master/roles";
+  EXPECT_EQ(marathon->role, "*");
 
   EXPECT_TRUE(StateRequests(kM1).empty());
   EXPECT_TRUE(StateRequests(kM3).empty());
   EXPECT_EQ(StateRequests(kM2),
             (std::vector<std::string>{kM2 + "/master/slaves", kM2 + "/master/state-summary",
-                                      TasksUrl(kFlink, kPageSize, 0),
+                                      kM2 + "/master/roles", TasksUrl(kFlink, kPageSize, 0),
                                       TasksUrl(kFlink, kPageSize, 2),
                                       TasksUrl(kFlink, kPageSize, 4)}))
       << "tasks only of frameworks named by task_frameworks, never /master/state";

@@ -403,5 +403,23 @@ TEST(MesosV0VersionTest, MissingOrMalformedIsParseError) {
   ExpectParseError(ParseMesosVersion(R"("1.11.0")").status(), "/version");
 }
 
+TEST(MesosV0RolesTest, MapsFrameworksToTheirRoles) {
+  auto roles = ParseMasterRoles(ReadFixture("mesos/v0/master_roles.json"));
+  ASSERT_TRUE(roles.ok()) << roles.status().ToString();
+  EXPECT_EQ(roles->size(), 2u);
+  EXPECT_EQ(roles->at("5c1b7a2e-93d4-4f0a-b6e1-0a9c8d7e6f51-0012"), "*");
+  EXPECT_EQ(roles->at("5c1b7a2e-93d4-4f0a-b6e1-0a9c8d7e6f51-0000"), "marathon,slave_public")
+      << "a multi-role framework under each of its roles, joined";
+}
+
+TEST(MesosV0RolesTest, MalformedOrWrongShapeIsParseError) {
+  ExpectParseError(ParseMasterRoles(R"({"roles":[{"name":"*")").status(), "/master/roles");
+  ExpectParseError(ParseMasterRoles(R"({"role":[]})").status(), "/master/roles");
+  auto odd = ParseMasterRoles(R"({"roles":[{"name":"a","frameworks":[7,"f1"]},{"frameworks":["f2"]}]})");
+  ASSERT_TRUE(odd.ok());
+  EXPECT_EQ(odd->size(), 1u) << "non-string ids and nameless roles are skipped";
+  EXPECT_EQ(odd->at("f1"), "a");
+}
+
 }  // namespace
 }  // namespace fme
