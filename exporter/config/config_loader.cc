@@ -446,6 +446,9 @@ void Loader::ReadFlinkCollect(const Fields& fields, const std::string& path,
       }
     }
   }
+  if (const Field* f = key("expected_jobs")) {
+    if (auto p = ReadPatterns(*f, JoinPath(path, "expected_jobs"))) out->expected_jobs = *p;
+  }
   if (const Field* f = key("taskmanager_metrics")) {
     if (auto b = ReadBool(*f, JoinPath(path, "taskmanager_metrics"))) out->taskmanager_metrics = *b;
   }
@@ -850,7 +853,7 @@ void Loader::ReadFlink(const Field& f, Config* config) {
         ReadClusterCommon(item, path, line,
                           {"name", "rest_url", "poll_interval", "poll_timeout", "poll_jitter",
                            "basic_auth", "bearer_token", "bearer_token_file", "token_scheme", "terminal_job_ttl",
-                           "max_concurrent_requests", "jobs", "taskmanager_metrics",
+                           "max_concurrent_requests", "jobs", "expected_jobs", "taskmanager_metrics",
                            "subtask_metrics", "max_subtask_series", "backpressure_sampling",
                            "backpressure_sampling_interval"},
                           &names, config->poll, &cluster);

@@ -18,6 +18,8 @@ enum Family : int {
   kFlinkTaskSlots,
   kFlinkTaskSlotsAvailable,
   kFlinkJobs,
+  kFlinkJobDeployments,
+  kFlinkExpectedJobsRunning,
   // Flink jobs.
   kFlinkJobState,
   kFlinkJobStart,
@@ -137,6 +139,14 @@ inline constexpr std::array<FamilySpec, kFamilyCount> kFamilies = {{
     {"flink_cluster_task_slots_available", "Task slots not in use.", kGauge},
     {"flink_cluster_jobs",
      "Jobs the JobManager knows, by state, from /overview (RUNNING includes pending jobs).",
+     kGauge},
+    {"flink_job_deployments_total",
+     "Times a job name appeared under a new job id (an upgrade from a savepoint, a "
+     "resubmission) since the exporter started; the first id seen is not counted.",
+     kCounter},
+    {"flink_cluster_expected_jobs_running",
+     "Running jobs whose name matches an expected_jobs pattern of the cluster; 0 means a job "
+     "that must run is gone, even when the JobManager forgot it entirely.",
      kGauge},
     // Flink jobs.
     {"flink_job_state",

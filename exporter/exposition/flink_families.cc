@@ -215,6 +215,16 @@ void RenderFlinkTarget(const TargetState& t, FamilyBuffers& fb, LabelScratch& s)
   fb.Line(kFlinkJobs, labels, ",state=\"FINISHED\"", Num(o.jobs_finished));
   fb.Line(kFlinkJobs, labels, ",state=\"CANCELED\"", Num(o.jobs_cancelled));
   fb.Line(kFlinkJobs, labels, ",state=\"FAILED\"", Num(o.jobs_failed));
+  for (const auto& [name, count] : obs->deployments) {
+    s.extra.clear();
+    AppendLabel(s.extra, "job_name", name);
+    fb.Line(kFlinkJobDeployments, labels, s.extra, count);
+  }
+  for (const auto& [pattern, running] : obs->expected_jobs_running) {
+    s.extra.clear();
+    AppendLabel(s.extra, "pattern", pattern);
+    fb.Line(kFlinkExpectedJobsRunning, labels, s.extra, Num(running));
+  }
 
   if (!obs->jobs.empty()) {
     const EnumTails& tails = GetTails();

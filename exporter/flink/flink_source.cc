@@ -81,6 +81,7 @@ FlinkSource::FlinkSource(const FlinkClusterConfig& config, HttpClient& http, Clo
   // The config loader has validated the patterns.
   for (const auto& p : collect_.include_jobs) include_.emplace_back(p, std::regex::ECMAScript);
   for (const auto& p : collect_.exclude_jobs) exclude_.emplace_back(p, std::regex::ECMAScript);
+  for (const auto& p : collect_.expected_jobs) expected_.emplace_back(p, std::regex::ECMAScript);
 }
 
 bool FlinkSource::Selected(const std::string& job_name) const {
@@ -198,6 +199,25 @@ Result<Observation> FlinkSource::Poll(SteadyTime deadline) {
     }
   } else {
     record(kJobManagerMetricsEndpoint, jm_call.result->status());
+  }
+
+  // Deployment and upgrade signals, from the whole list (before include/exclude).
+  for (const FlinkJobSummary& s : *summaries) {
+    NameHistory& h = names_[s.name];
+    if (std::find(h.ids.begin(), h.ids.end(), s.id) != h.ids.end()) continue;
+    // The first id of a name is its baseline; every later one is a redeployment.
+    if (!h.ids.empty()) h.deployments += 1;
+    h.ids.push_back(s.id);
+    constexpr std::size_t kIdsPerName = 8;  // old ids leave Flink's list; a few suffice
+    if (h.ids.size() > kIdsPerName) h.ids.erase(h.ids.begin());
+  }
+  for (const auto& [name, h] : names_) obs.deployments.emplace_back(name, h.deployments);
+  for (std::size_t i = 0; i < expected_.size(); ++i) {
+    int64_t running = 0;
+    for (const FlinkJobSummary& s : *summaries) {
+      running += s.state == FlinkJobState::kRunning && std::regex_match(s.name, expected_[i]);
+    }
+    obs.expected_jobs_running.emplace_back(collect_.expected_jobs[i], running);
   }
 
   // Which jobs to fetch this poll.

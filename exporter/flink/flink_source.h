@@ -78,6 +78,13 @@ class FlinkSource final : public Source {
   std::optional<FlinkVersionInfo> version_;  // cached until a poll fails or /overview differs
   FlinkApiVersion api_;
   std::map<std::string, JobMemory> jobs_;  // by job id
+  std::vector<std::regex> expected_;        // expected_jobs, compiled
+  // Per job name: the ids it has had (the latest few) and how often it got a new one.
+  struct NameHistory {
+    std::vector<std::string> ids;
+    double deployments = 0;
+  };
+  std::map<std::string, NameHistory> names_;
 };
 
 }  // namespace fme

@@ -36,6 +36,9 @@ struct FlinkCollectSettings {
   std::vector<std::string> include_jobs;
   std::vector<std::string> exclude_jobs;
   bool taskmanager_metrics = true;  // one /taskmanagers/:id/metrics call per TaskManager
+  // Job name patterns (ECMAScript, whole name) that must always have a running job:
+  // flink_cluster_expected_jobs_running{pattern} counts the running jobs matching each.
+  std::vector<std::string> expected_jobs;
   // Per-subtask backpressure series (one backpressure call per vertex on 1.13+), capped.
   bool subtask_metrics = false;
   int max_subtask_series = 10000;

@@ -623,6 +623,7 @@ flink_clusters:
       include: ["prod-.*", "billing"]
       exclude: [".*-test"]
     taskmanager_metrics: false
+    expected_jobs: ["orders-.*"]
     subtask_metrics: true
     max_subtask_series: 500
     backpressure_sampling: true
@@ -644,6 +645,8 @@ flink_clusters:
   EXPECT_EQ(b.include_jobs, (std::vector<std::string>{"prod-.*", "billing"}));
   EXPECT_EQ(b.exclude_jobs, (std::vector<std::string>{".*-test"}));
   EXPECT_FALSE(b.taskmanager_metrics);
+  EXPECT_EQ(b.expected_jobs, (std::vector<std::string>{"orders-.*"}));
+  EXPECT_TRUE(a.expected_jobs.empty());
   EXPECT_TRUE(b.subtask_metrics);
   EXPECT_EQ(b.max_subtask_series, 500);
   EXPECT_TRUE(b.backpressure_sampling);

@@ -364,5 +364,34 @@ TEST_F(FlinkSourceJobsTest, ExpiredDeadlineSendsNothingMore) {
   EXPECT_EQ(Requests(), 1);
 }
 
+TEST_F(FlinkSourceJobsTest, RedeploymentsAreCountedPerJobName) {
+  config.collect.expected_jobs = {"orders", "billing-.*"};
+  Serve({{"a1", "orders", "RUNNING"}, {"b2", "payments", "RUNNING"}});
+  FlinkSource src(config, http, clock);
+  FlinkObservation obs = PollOk(src);
+  EXPECT_EQ(obs.deployments, (std::vector<std::pair<std::string, double>>{{"orders", 0}, {"payments", 0}}))
+      << "the first id of a name is its baseline";
+  EXPECT_EQ(obs.expected_jobs_running,
+            (std::vector<std::pair<std::string, int64_t>>{{"orders", 1}, {"billing-.*", 0}}));
+
+  // orders upgraded from a savepoint: the old job is cancelled, a new id runs under the name.
+  ServeJob("c3", "orders", "RUNNING");
+  http.Respond(Url("/jobs/overview"), 200,
+               std::string(R"({"jobs":[)") + JobElement("a1", "orders", "CANCELED", kStartMs) + "," +
+                   JobElement("b2", "payments", "RUNNING") + "," +
+                   JobElement("c3", "orders", "RUNNING") + "]}");
+  obs = PollOk(src);
+  EXPECT_EQ(obs.deployments, (std::vector<std::pair<std::string, double>>{{"orders", 1}, {"payments", 0}}));
+  EXPECT_EQ(obs.expected_jobs_running[0].second, 1) << "the new orders job runs";
+  obs = PollOk(src);
+  EXPECT_EQ(obs.deployments[0].second, 1) << "counted once, not per poll";
+
+  // The JobManager restarted and forgot every job: nothing to alert on but the expected count.
+  http.Respond(Url("/jobs/overview"), 200, R"({"jobs":[]})");
+  obs = PollOk(src);
+  EXPECT_EQ(obs.expected_jobs_running[0].second, 0);
+  EXPECT_EQ(obs.deployments[0].second, 1) << "the counter outlives the job";
+}
+
 }  // namespace
 }  // namespace fme

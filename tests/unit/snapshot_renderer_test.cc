@@ -473,7 +473,9 @@ TEST(SnapshotRendererFlinkTest, CheckpointingOffAndUnnamedExceptions) {
   c.last_failure_timestamp = 1767228000;  // failure_message named no class
   j.checkpoints = c;
   j.last_failure = FlinkJobFailure{1767221000, "", ""};
-  t->observation = FlinkObservation{{}, {j}, {}, std::nullopt, {}, 0};
+  FlinkObservation obs;
+  obs.jobs = {j};
+  t->observation = obs;
   Snapshot s;
   s.targets = {t};
   std::string out;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "fme/model/endpoint_error.h"
@@ -199,6 +200,11 @@ struct FlinkObservation {
   std::vector<FlinkTaskManager> taskmanagers;  // sorted by id
   std::optional<FlinkJvmMetrics> jobmanager;
   std::vector<EndpointError> endpoint_errors;  // calls that failed this poll
+  // Redeployments per job name since the exporter started: a job name seen again under a new
+  // job id (an upgrade from a savepoint, a resubmission). Sorted by name.
+  std::vector<std::pair<std::string, double>> deployments;
+  // Per configured expected_jobs pattern, in config order: jobs RUNNING whose name matches.
+  std::vector<std::pair<std::string, int64_t>> expected_jobs_running;
   // Per-subtask series left out this poll because the cluster's limit was reached.
   uint64_t series_dropped = 0;
 };
