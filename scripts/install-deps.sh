@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages needed to build, test and run flink-mesos-exporter.
+# Chromium is the headless browser of the landing-page test; shellcheck lints the scripts.
 # Idempotent: packages already present are not reinstalled. Uses sudo only when not root.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ packages=(
   zlib1g-dev libssl-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus wrk
+  chromium chromium-driver shellcheck
 )
 
 missing=()

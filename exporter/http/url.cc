@@ -175,6 +175,31 @@ std::string RedactUrl(std::string_view text) {
   return out;
 }
 
+std::string RedactUrls(std::string_view text) {
+  std::string out;
+  std::size_t done = 0;  // text[0, done) is in `out`
+  for (std::size_t slashes = text.find("//"); slashes != std::string_view::npos;
+       slashes = text.find("//", slashes + 2)) {
+    // After a scheme ("http://"), or scheme-relative at a word's start ("//host", as Mesos
+    // sends in Location); "a//b" in a path is neither.
+    constexpr std::string_view kWordStart = " \t\r\n\"'<(=";
+    const bool after_scheme = slashes > 0 && text[slashes - 1] == ':';
+    const bool word_start =
+        slashes == 0 || kWordStart.find(text[slashes - 1]) != std::string_view::npos;
+    if (!after_scheme && !word_start) continue;
+    const std::size_t start = slashes + 2;
+    std::size_t end = text.find_first_of("/?# \t\r\n\"'<>", start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::size_t at = text.substr(start, end - start).rfind('@');
+    if (at == std::string_view::npos) continue;
+    out += text.substr(done, start - done);
+    out += "***";
+    done = start + at;  // from the '@' on
+  }
+  out += text.substr(done);
+  return out;
+}
+
 Result<Url> ParseUrl(std::string_view raw) {
   const std::string_view text = Trim(raw);
   for (char ch : text) {

@@ -49,6 +49,12 @@ Result<Url> ResolveLocation(const Url& base, std::string_view location);
 // about strings that did not parse; a parsed Url should be rendered with ToString().
 std::string RedactUrl(std::string_view text);
 
+// `text` with the userinfo of every URL in it replaced by "***", for free text that may quote
+// URLs anywhere (error messages, upstream answers): "scheme://" and scheme-relative "//" URLs
+// that start the text or follow a space or quote. An authority ends at '/', '?', '#', a space
+// or a quote.
+std::string RedactUrls(std::string_view text);
+
 // Percent-encodes everything but RFC 3986 unreserved characters, so an upstream id can be put
 // into a URL path as one segment.
 std::string EscapePathSegment(std::string_view segment);

@@ -102,6 +102,17 @@ TEST(UrlTest, RedactUrl) {
   EXPECT_EQ(RedactUrl("not a url"), "not a url");
 }
 
+TEST(UrlTest, RedactUrlsInFreeText) {
+  EXPECT_EQ(RedactUrls("GET http://u:p@h:1/x: HTTP 500: see https://a@b/c and mail me@x"),
+            "GET http://***@h:1/x: HTTP 500: see https://***@b/c and mail me@x");
+  EXPECT_EQ(RedactUrls("redirect to //u:p@m2:5050/master"), "redirect to //***@m2:5050/master");
+  EXPECT_EQ(RedactUrls("url \"http://tok@h\" refused"), "url \"http://***@h\" refused");
+  EXPECT_EQ(RedactUrls("path a//b@c and http://h:1 user@host"),
+            "path a//b@c and http://h:1 user@host");
+  EXPECT_EQ(RedactUrls("http://h/a@b"), "http://h/a@b");
+  EXPECT_EQ(RedactUrls(""), "");
+}
+
 TEST(UrlTest, TrimsSurroundingWhitespace) {
   EXPECT_EQ(MustParse("  http://h/x \n").ToString(), "http://h:80/x");
 }
