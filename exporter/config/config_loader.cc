@@ -256,6 +256,8 @@ class Loader {
   std::optional<std::vector<std::string>> ReadPatterns(const Field& f, const std::string& path);
   void ReadFlinkCollect(const Fields& fields, const std::string& path, FlinkCollectSettings* out);
   void ReadMesosCollect(const Fields& fields, const std::string& path, MesosCollectSettings* out);
+  void ReadMesosLink(const Fields& fields, const std::string& path, const Config& config,
+                     FlinkClusterConfig* out);
   std::optional<std::string> ReadUrl(const Field& f, const std::string& path);
   std::optional<std::string> ReadSecretFile(const Field& f, const std::string& path);
 
@@ -473,6 +475,41 @@ void Loader::ReadFlinkCollect(const Fields& fields, const std::string& path,
       } else {
         out->backpressure_sampling_interval = *d;
       }
+    }
+  }
+}
+
+void Loader::ReadMesosLink(const Fields& fields, const std::string& path, const Config& config,
+                           FlinkClusterConfig* out) {
+  const auto cluster = fields.find("mesos_cluster");
+  const auto framework = fields.find("mesos_framework");
+  if (cluster == fields.end() && framework == fields.end()) return;
+  if (cluster == fields.end() || framework == fields.end()) {
+    const bool has_cluster = cluster != fields.end();
+    Error(has_cluster ? cluster->second.line : framework->second.line,
+          JoinPath(path, has_cluster ? "mesos_framework" : "mesos_cluster"),
+          "required with " + std::string(has_cluster ? "mesos_cluster" : "mesos_framework") +
+              " (the join needs both the Mesos cluster and the framework)");
+    return;
+  }
+  const std::string cpath = JoinPath(path, "mesos_cluster");
+  if (auto name = ReadString(cluster->second, cpath)) {
+    // mesos_clusters is read first whatever the order in the file (see Load()).
+    const bool known = std::any_of(config.mesos_clusters.begin(), config.mesos_clusters.end(),
+                                   [&](const MesosClusterConfig& m) { return m.name == *name; });
+    if (!known) {
+      Error(ValueLine(cluster->second), cpath,
+            "no Mesos cluster named " + QuoteForMessage(*name) + " in mesos_clusters");
+    } else {
+      out->mesos_cluster = *name;
+    }
+  }
+  const std::string fpath = JoinPath(path, "mesos_framework");
+  if (auto f = ReadString(framework->second, fpath)) {
+    if (f->empty()) {
+      Error(ValueLine(framework->second), fpath, "must not be empty");
+    } else {
+      out->mesos_framework = *f;
     }
   }
 }
@@ -853,12 +890,14 @@ void Loader::ReadFlink(const Field& f, Config* config) {
         ReadClusterCommon(item, path, line,
                           {"name", "rest_url", "poll_interval", "poll_timeout", "poll_jitter",
                            "basic_auth", "bearer_token", "bearer_token_file", "token_scheme", "terminal_job_ttl",
-                           "max_concurrent_requests", "jobs", "expected_jobs", "taskmanager_metrics",
+                           "max_concurrent_requests", "jobs", "expected_jobs", "taskmanager_metrics", "mesos_cluster",
+                           "mesos_framework",
                            "subtask_metrics", "max_subtask_series", "backpressure_sampling",
                            "backpressure_sampling_interval"},
                           &names, config->poll, &cluster);
     if (!fields) continue;
     ReadFlinkCollect(*fields, path, &cluster.collect);
+    ReadMesosLink(*fields, path, *config, &cluster);
     if (auto it = fields->find("rest_url"); it == fields->end()) {
       Error(line, JoinPath(path, "rest_url"), "required key is missing");
     } else if (auto url = ReadUrl(it->second, JoinPath(path, "rest_url"))) {

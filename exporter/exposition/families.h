@@ -77,6 +77,11 @@ enum Family : int {
   kFlinkJobmanagerCpuLoad,
   kFlinkJobmanagerGcCollections,
   kFlinkJobmanagerGcTime,
+  // Flink joined with Mesos.
+  kFlinkClusterTaskmanagerTaskFailures,
+  kFlinkClusterTaskmanagersUnmatched,
+  kFlinkClusterMesosCpus,
+  kFlinkClusterMesosMemory,
   // Mesos.
   kMesosUp,
   kMesosMasterUp,
@@ -323,6 +328,19 @@ inline constexpr std::array<FamilySpec, kFamilyCount> kFamilies = {{
      "Time spent in garbage collection in the JobManager, per collector "
      "(/jobmanager/metrics Status.JVM.GarbageCollector.<gc>.Time).",
      kCounter},
+    {"flink_cluster_taskmanager_task_failures_total",
+     "TaskManager tasks of the cluster's Mesos framework that ended, by Mesos state and reason "
+     "(e.g. TASK_FAILED / REASON_CONTAINER_LIMITATION_MEMORY: killed for exceeding its memory "
+     "limit). Needs mesos_cluster and mesos_framework on the Flink cluster.",
+     kCounter},
+    {"flink_cluster_taskmanagers_unmatched",
+     "TaskManagers only one side knows: flink_only = listed by Flink without a live Mesos task "
+     "of the framework (zombies), mesos_only = live Mesos TaskManager tasks Flink does not list "
+     "(leaked, or still starting).",
+     kGauge},
+    {"flink_cluster_mesos_cpus", "CPUs the cluster's Mesos framework holds (allocated).", kGauge},
+    {"flink_cluster_mesos_memory_bytes", "Memory the cluster's Mesos framework holds (allocated).",
+     kGauge},
     // Mesos.
     {"mesos_up",
      "Whether at least one Mesos master of the cluster answered the last poll (1) or none did (0).",

@@ -1,7 +1,9 @@
 #include "exposition/flink_families.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <map>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -46,9 +48,10 @@ void MaxAvgLines(FamilyBuffers& fb, Family f, std::string_view labels, const Max
 
 // An `_info` series naming an exception class; "unknown" when Flink gave none.
 void ExceptionInfo(FamilyBuffers& fb, Family f, std::string_view labels, std::string& extra,
-                   const std::string& exception) {
+                   const std::string& exception, std::string_view mesos_reason = {}) {
   extra.clear();
   AppendLabel(extra, "exception", exception.empty() ? std::string_view("unknown") : exception);
+  if (!mesos_reason.empty()) AppendLabel(extra, "mesos_reason", mesos_reason);
   fb.Line(f, labels, extra, 1);
 }
 
@@ -130,7 +133,8 @@ void RenderVertex(const FlinkVertex& v, FamilyBuffers& fb, LabelScratch& s,
   for (const FlinkSubtaskLoad& st : v.subtasks) RenderSubtask(st, fb, labels, s.subtask);
 }
 
-void RenderJob(const FlinkJob& j, FamilyBuffers& fb, LabelScratch& s, const EnumTails& tails) {
+void RenderJob(const FlinkJob& j, const MesosLink* mesos, FamilyBuffers& fb, LabelScratch& s,
+               const EnumTails& tails) {
   std::string& labels = s.entity;
   labels.assign(s.target);
   AppendLabel(labels, "job_id", j.id);
@@ -150,7 +154,17 @@ void RenderJob(const FlinkJob& j, FamilyBuffers& fb, LabelScratch& s, const Enum
   if (j.checkpoint_config) RenderCheckpointConfig(*j.checkpoint_config, fb, labels, s.extra);
   if (j.last_failure) {
     fb.Line(kFlinkJobLastFailure, labels, {}, j.last_failure->timestamp);
-    ExceptionInfo(fb, kFlinkJobLastFailureInfo, labels, s.extra, j.last_failure->exception);
+    // The Mesos reason of the TaskManager the failure names, once Mesos has ended that task:
+    // "job X restarted because taskmanager-00042 was killed for exceeding its memory limit".
+    std::string_view reason;
+    if (mesos != nullptr && !j.last_failure->taskmanager_id.empty()) {
+      if (const MesosTask* task = mesos->FindTask(j.last_failure->taskmanager_id);
+          task != nullptr && IsTerminal(task->state)) {
+        reason = task->reason.empty() ? std::string_view("unknown") : std::string_view(task->reason);
+      }
+    }
+    ExceptionInfo(fb, kFlinkJobLastFailureInfo, labels, s.extra, j.last_failure->exception,
+                  reason);
   }
   for (const FlinkVertex& v : j.vertices) RenderVertex(v, fb, s, tails);
 }
@@ -179,12 +193,20 @@ void RenderJvm(const FlinkJvmMetrics& m, const JvmFamilies& f, FamilyBuffers& fb
   }
 }
 
-void RenderTaskmanager(const FlinkTaskManager& tm, FamilyBuffers& fb, LabelScratch& s) {
+void RenderTaskmanager(const FlinkTaskManager& tm, const MesosLink* mesos, FamilyBuffers& fb,
+                       LabelScratch& s) {
   std::string& labels = s.entity;
   labels.assign(s.target);
   AppendLabel(labels, "tm_id", tm.id);
   s.extra.clear();
   AppendLabel(s.extra, "host", tm.host);
+  // On Mesos the TaskManager id is the Mesos task id of the cluster's framework.
+  if (const MesosTask* task = mesos != nullptr ? mesos->FindTask(tm.id) : nullptr) {
+    AppendLabel(s.extra, "mesos_task_id", task->id);
+    AppendLabel(s.extra, "agent_id", task->agent_id);
+    AppendLabel(s.extra, "hostname", mesos->AgentHostname(task->agent_id));
+    AppendLabel(s.extra, "mesos_task_state", MesosTaskStateName(task->state));
+  }
   fb.Line(kFlinkTaskmanagerInfo, labels, s.extra, 1);
   fb.Line(kFlinkTaskmanagerSlots, labels, {}, Num(tm.slots));
   fb.Line(kFlinkTaskmanagerSlotsFree, labels, {}, Num(tm.slots_free));
@@ -194,7 +216,44 @@ void RenderTaskmanager(const FlinkTaskManager& tm, FamilyBuffers& fb, LabelScrat
 
 }  // namespace
 
-void RenderFlinkTarget(const TargetState& t, FamilyBuffers& fb, LabelScratch& s) {
+// What only the join can tell: how the framework's TaskManager tasks ended, which TaskManagers
+// one side does not know, and what the framework holds.
+void RenderMesosJoin(const FlinkObservation& obs, const MesosLink& mesos, FamilyBuffers& fb,
+                     std::string_view labels, std::string& extra) {
+  const MesosFramework& f = *mesos.framework;
+  // By state and reason; the source (executor, agent, master) is folded in.
+  std::map<std::pair<std::string_view, std::string_view>, double> failures;
+  for (const MesosTermination& t : f.terminations) {
+    const std::string_view reason =
+        t.reason.empty() ? std::string_view("unknown") : std::string_view(t.reason);
+    failures[{MesosTaskStateName(t.state), reason}] += t.count;
+  }
+  for (const auto& [key, count] : failures) {
+    extra.clear();
+    AppendLabel(extra, "state", key.first);
+    AppendLabel(extra, "reason", key.second);
+    fb.Line(kFlinkClusterTaskmanagerTaskFailures, labels, extra, count);
+  }
+  double flink_only = 0;
+  for (const FlinkTaskManager& tm : obs.taskmanagers) {
+    const MesosTask* task = mesos.FindTask(tm.id);
+    if (task == nullptr || IsTerminal(task->state)) ++flink_only;
+  }
+  double mesos_only = 0;
+  for (const MesosTask& task : f.taskmanager_tasks) {
+    if (IsTerminal(task.state)) continue;
+    const bool listed = std::any_of(obs.taskmanagers.begin(), obs.taskmanagers.end(),
+                                    [&](const FlinkTaskManager& tm) { return tm.id == task.id; });
+    if (!listed) ++mesos_only;
+  }
+  fb.Line(kFlinkClusterTaskmanagersUnmatched, labels, ",side=\"flink_only\"", flink_only);
+  fb.Line(kFlinkClusterTaskmanagersUnmatched, labels, ",side=\"mesos_only\"", mesos_only);
+  fb.Line(kFlinkClusterMesosCpus, labels, {}, f.used.cpus);
+  fb.Line(kFlinkClusterMesosMemory, labels, {}, f.used.memory_bytes);
+}
+
+void RenderFlinkTarget(const TargetState& t, const MesosLink* mesos, FamilyBuffers& fb,
+                       LabelScratch& s) {
   std::string& labels = s.target;
   OpenLabels(labels, "flink_cluster", t.target.name);
   fb.Line(kFlinkUp, labels, {}, t.up ? 1 : 0);
@@ -207,6 +266,10 @@ void RenderFlinkTarget(const TargetState& t, FamilyBuffers& fb, LabelScratch& s)
   AppendLabel(s.extra, "version", o.version);
   AppendLabel(s.extra, "revision", o.revision);
   AppendLabel(s.extra, "rest_url", t.target.url);
+  if (mesos != nullptr) {
+    AppendLabel(s.extra, "mesos_cluster", t.target.mesos_cluster);
+    AppendLabel(s.extra, "framework_id", mesos->framework->id);
+  }
   fb.Line(kFlinkClusterInfo, labels, s.extra, 1);
   fb.Line(kFlinkTaskmanagers, labels, {}, Num(o.taskmanagers));
   fb.Line(kFlinkTaskSlots, labels, {}, Num(o.slots_total));
@@ -228,9 +291,10 @@ void RenderFlinkTarget(const TargetState& t, FamilyBuffers& fb, LabelScratch& s)
 
   if (!obs->jobs.empty()) {
     const EnumTails& tails = GetTails();
-    for (const FlinkJob& j : obs->jobs) RenderJob(j, fb, s, tails);
+    for (const FlinkJob& j : obs->jobs) RenderJob(j, mesos, fb, s, tails);
   }
-  for (const FlinkTaskManager& tm : obs->taskmanagers) RenderTaskmanager(tm, fb, s);
+  for (const FlinkTaskManager& tm : obs->taskmanagers) RenderTaskmanager(tm, mesos, fb, s);
+  if (mesos != nullptr) RenderMesosJoin(*obs, *mesos, fb, labels, s.extra);
   if (obs->jobmanager) RenderJvm(*obs->jobmanager, kJobmanagerJvm, fb, labels, s.extra);
 }
 

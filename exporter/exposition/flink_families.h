@@ -6,12 +6,15 @@
 #pragma once
 
 #include "exposition/family_buffers.h"
+#include "exposition/mesos_join.h"
 #include "fme/snapshot.h"
 
 namespace fme::exposition {
 
 // Appends the target's samples: only flink_up while it is down.
-void RenderFlinkTarget(const TargetState& target, FamilyBuffers& fb, LabelScratch& scratch);
+// `mesos` is the framework the cluster runs as, when it is on Mesos and the join is possible.
+void RenderFlinkTarget(const TargetState& target, const MesosLink* mesos, FamilyBuffers& fb,
+                       LabelScratch& scratch);
 
 // Asks for the memory RenderFlinkTarget will read first, ahead of time.
 void PrefetchFlink(const FlinkObservation& observation);

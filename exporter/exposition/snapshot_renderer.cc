@@ -1,5 +1,6 @@
 #include "exposition/snapshot_renderer.h"
 
+#include <optional>
 #include <variant>
 
 #include "exposition/family_buffers.h"
@@ -34,6 +35,7 @@ std::size_t RenderSnapshot(const Snapshot& snapshot, std::string& out) {
   thread_local FamilyBuffers fb;
   fb.Clear();
   LabelScratch scratch;  // reused across targets
+  const exposition::MesosJoin join(snapshot);
   const auto& targets = snapshot.targets;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     // Target states live wherever their poll allocated them; fetching the ones a few places
@@ -42,7 +44,8 @@ std::size_t RenderSnapshot(const Snapshot& snapshot, std::string& out) {
     const auto& t = targets[i];
     if (!t->polled) continue;  // no series until the first poll finished
     if (t->target.kind == SourceKind::kFlink) {
-      exposition::RenderFlinkTarget(*t, fb, scratch);
+      const std::optional<exposition::MesosLink> mesos = join.Find(t->target);
+      exposition::RenderFlinkTarget(*t, mesos ? &*mesos : nullptr, fb, scratch);
     } else {
       exposition::RenderMesosTarget(*t, fb, scratch);
     }

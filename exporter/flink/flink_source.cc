@@ -68,7 +68,8 @@ struct FlinkSource::JobWork {
 };
 
 TargetInfo FlinkSource::TargetFor(const FlinkClusterConfig& config) {
-  return {SourceKind::kFlink, config.name, config.rest_url};
+  return {SourceKind::kFlink, config.name, config.rest_url, config.mesos_cluster,
+          config.mesos_framework};
 }
 
 FlinkSource::FlinkSource(const FlinkClusterConfig& config, HttpClient& http, Clock& clock)

@@ -54,6 +54,10 @@ struct FlinkClusterConfig {
   PollSettings poll;     // global values unless overridden
   HttpAuth auth;         // secrets already resolved from *_file / ${ENV}
   FlinkCollectSettings collect;
+  // Flink on Mesos: the Mesos cluster (a mesos_clusters name) and the framework (id or name)
+  // that runs this Flink cluster, for the TaskManager <-> Mesos task join. Both or neither.
+  std::string mesos_cluster;
+  std::string mesos_framework;
 };
 
 // Where per-agent, per-framework and per-task state comes from.

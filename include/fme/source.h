@@ -27,6 +27,10 @@ struct TargetInfo {
   SourceKind kind = SourceKind::kFlink;
   std::string name;  // the flink_cluster / mesos_cluster label value; unique per kind
   std::string url;   // REST URL, or the masters joined with ","
+  // Flink targets running on Mesos: the Mesos cluster (its name) and framework (id or name)
+  // whose tasks are this cluster's TaskManagers. Empty otherwise.
+  std::string mesos_cluster = {};
+  std::string mesos_framework = {};
 };
 
 using Observation = std::variant<FlinkObservation, MesosObservation>;

@@ -758,6 +758,39 @@ flink_clusters:
             std::string::npos) << msg;
 }
 
+TEST(ConfigLoaderTest, FlinkClusterLinkedToItsMesosFramework) {
+  Result<Config> c = Parse(R"(
+flink_clusters:
+  - name: payments
+    rest_url: http://jm:8081
+    mesos_cluster: prod
+    mesos_framework: Flink
+mesos_clusters:
+  - name: prod
+    masters: [http://m1:5050]
+)");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->flink_clusters[0].mesos_cluster, "prod") << "whatever the order of the sections";
+  EXPECT_EQ(c->flink_clusters[0].mesos_framework, "Flink");
+  const std::string msg = Errors(R"(
+mesos_clusters:
+  - name: prod
+    masters: [http://m1:5050]
+flink_clusters:
+  - name: a
+    rest_url: http://a:8081
+    mesos_cluster: staging
+    mesos_framework: Flink
+  - name: b
+    rest_url: http://b:8081
+    mesos_cluster: prod
+)");
+  EXPECT_NE(msg.find("exporter.yml:8: flink_clusters[0].mesos_cluster: no Mesos cluster named \"staging\""),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find("flink_clusters[1].mesos_framework: required with mesos_cluster"),
+            std::string::npos) << msg;
+}
+
 // ---- the shipped example ------------------------------------------------------------------
 
 TEST(ConfigLoaderTest, ExampleFileIsValidAndShowsTheDefaults) {

@@ -23,7 +23,7 @@ struct MesosMasterStatus {
   std::optional<double> elected;
   std::optional<double> uptime_seconds;
   std::optional<double> event_queue_messages;
-  std::string version;  // from /version; empty until known
+  std::string version = {};  // from /version; empty until known
 };
 
 // Cluster-wide figures, read from the elected master only (standbys report zeros).
