@@ -10,6 +10,8 @@
 //   BM_DeflateBody           gzip of the rendered body (once per snapshot)
 //   BM_SelfMetricsTail/K     rendering the self-metrics tail with K targets (per scrape)
 //   BM_GzipSuffix/K          deflating that tail + gzip trailer (per gzip scrape)
+//   BM_SnapshotJson          SnapshotToJson of the same snapshot: /api/v1/snapshot, built at
+//                            most once per snapshot and query (docs/api.md)
 //
 // FME_BENCH_SERIES sets the number of series (default 1,000,000). Before anything is timed, both
 // renderings are checked to hold the same series with the same values, and the composed gzip is
@@ -37,6 +39,7 @@
 #include "exposition/gzip_parts.h"
 #include "exposition/self_metrics.h"
 #include "exposition/snapshot_renderer.h"
+#include "server/snapshot_json.h"
 #include "synthetic_snapshot.h"
 
 namespace fme::bench {
@@ -53,6 +56,7 @@ struct Fixture {
   std::string ours;    // RenderSnapshot output
   std::string theirs;  // TextSerializer output
   DeflatedPart gzip;   // DeflateBody(ours)
+  std::size_t json_bytes = 0;  // SnapshotToJson(snapshot).size()
 };
 
 const Fixture* g_fixture = nullptr;
@@ -114,6 +118,7 @@ Fixture BuildFixture() {
   if (compact_text != f.ours) Fail("the compact snapshot renders differently from the scattered one");
 
   f.gzip = DeflateBody(f.ours, 1);
+  f.json_bytes = SnapshotToJson(*f.snapshot).size();
   auto self10 = MakeSelfMetrics(10);
   auto self_part = self10->Current();
   const std::string age = self10->SnapshotAgeText(f.snapshot->created);
@@ -266,6 +271,17 @@ void BM_GzipSuffix(benchmark::State& state) {
 }
 BENCHMARK(BM_GzipSuffix)->Arg(0)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
 
+void BM_SnapshotJson(benchmark::State& state) {
+  const Fixture& f = *g_fixture;
+  for (auto _ : state) {
+    std::string body = SnapshotToJson(*f.snapshot);
+    benchmark::DoNotOptimize(body.data());
+    benchmark::ClobberMemory();
+  }
+  SetThroughput(state, f.json_bytes, f.series);
+}
+BENCHMARK(BM_SnapshotJson)->Unit(benchmark::kMillisecond);
+
 // The console reporter, plus a summary of the render figures once all runs are done.
 class SummaryReporter : public benchmark::ConsoleReporter {
  public:
@@ -295,6 +311,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     Line(out, "BM_RenderPrometheusCpp", "prometheus-cpp TextSerializer", f.theirs.size());
     Line(out, "BM_Memcpy", "memcpy of the body (floor)", f.ours.size());
     Line(out, "BM_DeflateBody", "DeflateBody (once per snapshot)", f.ours.size());
+    Line(out, "BM_SnapshotJson", "SnapshotToJson (/api/v1/snapshot)", f.json_bytes);
     const auto ours = Stats("BM_RenderOurs");
     const auto theirs = Stats("BM_RenderPrometheusCpp");
     if (ours && theirs) {
@@ -307,6 +324,10 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     }
     if (const auto floor = Stats("BM_Memcpy"); ours && floor) {
       Print(out, "  ours / memcpy floor: %.1fx\n", ours->median / floor->median);
+    }
+    if (const auto json = Stats("BM_SnapshotJson"); ours && json) {
+      Print(out, "  SnapshotToJson / ours: %.1fx (JSON %.1f MB)\n", json->median / ours->median,
+            static_cast<double>(f.json_bytes) / 1e6);
     }
     out.flush();
   }

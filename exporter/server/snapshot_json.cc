@@ -184,7 +184,8 @@ Json Vertex(const FlinkVertex& v) {
 }
 
 Json Job(const FlinkJob& job) {
-  Json j = {{"id", job.id}, {"name", job.name}, {"state", std::string(FlinkJobStateName(job.state))}};
+  Json j = {
+      {"id", job.id}, {"name", job.name}, {"state", std::string(FlinkJobStateName(job.state))}};
   Put(j, "start_timestamp_seconds", job.start_timestamp);
   Put(j, "state_since_timestamp_seconds", job.state_since_timestamp);
   Put(j, "end_timestamp_seconds", job.end_timestamp);
@@ -214,6 +215,9 @@ bool HasJob(const FlinkObservation& obs, const std::string& id) {
 Json FlinkCluster(const TargetState& t, const FlinkObservation* obs, const SnapshotFilter& filter) {
   Json c = {{"name", t.target.name}};
   PutRedacted(c, "rest_url", t.target.url);
+  // Configured: the Mesos cluster and framework whose tasks are this cluster's TaskManagers.
+  PutText(c, "mesos_cluster", t.target.mesos_cluster);
+  PutText(c, "mesos_framework", t.target.mesos_framework);
   c["poll"] = Poll(t);
   if (obs == nullptr) return c;
 
@@ -261,10 +265,15 @@ Json Terminations(const std::vector<MesosTermination>& terminations) {
 
 // As the metrics split them: {"cpus": {"total": 8, "used": 2}, "memory_bytes": {...}, ...}.
 void PutResources(Json& obj, const char* usage, const MesosResources& r) {
-  Put(obj["cpus"], usage, r.cpus);
-  Put(obj["gpus"], usage, r.gpus);
-  Put(obj["memory_bytes"], usage, r.memory_bytes);
-  Put(obj["disk_bytes"], usage, r.disk_bytes);
+  auto group = [&obj](const char* key) -> Json& {
+    Json& g = obj[key];
+    if (g.is_null()) g = Json::object();
+    return g;
+  };
+  Put(group("cpus"), usage, r.cpus);
+  Put(group("gpus"), usage, r.gpus);
+  Put(group("memory_bytes"), usage, r.memory_bytes);
+  Put(group("disk_bytes"), usage, r.disk_bytes);
 }
 
 // Puts obj[key] = {name: value, ...} of the values reported; nothing when none was.
@@ -278,7 +287,8 @@ void PutGroup(Json& obj, const char* key,
 Json ClusterMetrics(const MesosClusterMetrics& c) {
   Json j = Json::object();
   PutGroup(j, "agents",
-           {{"active", c.agents_active}, {"inactive", c.agents_inactive},
+           {{"active", c.agents_active},
+            {"inactive", c.agents_inactive},
             {"unreachable", c.agents_unreachable}});
   PutGroup(j, "agents_by_connection",
            {{"connected", c.agents_connected}, {"disconnected", c.agents_disconnected}});
@@ -286,8 +296,10 @@ Json ClusterMetrics(const MesosClusterMetrics& c) {
   PutGroup(j, "frameworks_by_connection",
            {{"connected", c.frameworks_connected}, {"disconnected", c.frameworks_disconnected}});
   PutGroup(j, "tasks",
-           {{"TASK_STAGING", c.tasks_staging}, {"TASK_STARTING", c.tasks_starting},
-            {"TASK_RUNNING", c.tasks_running}, {"TASK_KILLING", c.tasks_killing},
+           {{"TASK_STAGING", c.tasks_staging},
+            {"TASK_STARTING", c.tasks_starting},
+            {"TASK_RUNNING", c.tasks_running},
+            {"TASK_KILLING", c.tasks_killing},
             {"TASK_UNREACHABLE", c.tasks_unreachable}});
   PutGroup(j, "cpus", {{"total", c.cpus_total}, {"used", c.cpus_used}});
   PutGroup(j, "gpus", {{"total", c.gpus_total}, {"used", c.gpus_used}});
@@ -367,9 +379,12 @@ Json EventStream(const MesosEventStreamStatus& es) {
 
 std::string_view OriginName(MesosStateOrigin o) {
   switch (o) {
-    case MesosStateOrigin::kEventStream: return "event_stream";
-    case MesosStateOrigin::kPolling: return "polling";
-    case MesosStateOrigin::kNone: break;
+    case MesosStateOrigin::kEventStream:
+      return "event_stream";
+    case MesosStateOrigin::kPolling:
+      return "polling";
+    case MesosStateOrigin::kNone:
+      break;
   }
   return "none";
 }

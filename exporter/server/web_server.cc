@@ -9,11 +9,14 @@
 
 #include "exposition/gzip_parts.h"
 #include "server/landing_page.h"
+#include "server/snapshot_json.h"
 
 namespace fme {
 namespace {
 
 constexpr const char* kTextFormat = "text/plain; version=0.0.4; charset=utf-8";
+constexpr const char* kJsonFormat = "application/json";
+constexpr const char* kSnapshotApiPath = "/api/v1/snapshot";
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -97,6 +100,7 @@ WebServer::WebServer(WebServerOptions options, ExpositionCache& cache, SelfMetri
       self_(self),
       store_(store),
       clock_(clock),
+      snapshot_api_(store),
       server_(std::make_unique<httplib::Server>()) {}
 
 WebServer::~WebServer() { Stop(); }
@@ -147,6 +151,28 @@ void WebServer::InstallRoutes() {
     LandingPageInfo info{options_.version, options_.revision, options_.telemetry_path};
     res.set_content(RenderLandingPage(*store_.Current(), info, clock_.Now()), "text/html; charset=utf-8");
   });
+
+  s.Get(kSnapshotApiPath, [this](const httplib::Request& req, httplib::Response& res) {
+    SnapshotApiResponse api = snapshot_api_.Get(req.params);
+    res.status = api.status;
+    // The body may be the cached one, shared with other requests: served without a copy.
+    const std::size_t size = api.body->size();
+    res.set_content_provider(
+        size, kJsonFormat,
+        [owner = std::move(api.body)](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+          return sink.write(owner->data() + offset, owner->size() - offset);
+        });
+  });
+  // A read-only resource: other methods are refused as such, not as an unknown path.
+  const auto method_not_allowed = [](const httplib::Request&, httplib::Response& res) {
+    res.status = 405;
+    res.set_header("Allow", "GET, HEAD");
+    res.set_content(JsonError("method not allowed; use GET"), kJsonFormat);
+  };
+  s.Post(kSnapshotApiPath, method_not_allowed);
+  s.Put(kSnapshotApiPath, method_not_allowed);
+  s.Patch(kSnapshotApiPath, method_not_allowed);
+  s.Delete(kSnapshotApiPath, method_not_allowed);
 
   s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.status == 404) res.set_content("404 page not found\n", "text/plain; charset=utf-8");

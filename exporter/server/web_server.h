@@ -4,6 +4,7 @@
 //   /                 landing page
 //   /-/healthy        200 while the process serves
 //   /-/ready          200 once every target has been polled once, else 503
+//   /api/v1/snapshot  the snapshot as JSON (GET only; docs/api.md)
 //   anything else     404
 //
 // A bounded pool of worker threads serves requests; a scrape never waits on an upstream.
@@ -18,6 +19,7 @@
 #include "exposition/self_metrics.h"
 #include "fme/snapshot_store.h"
 #include "fme/status.h"
+#include "server/snapshot_api.h"
 
 namespace httplib {
 class Server;
@@ -60,6 +62,7 @@ class WebServer {
   SelfMetrics& self_;
   SnapshotStore& store_;
   Clock& clock_;
+  SnapshotApi snapshot_api_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "exposition/gzip_parts.h"
 #include "support/fake_clock.h"
@@ -133,6 +134,56 @@ TEST_F(WebServerTest, LandingPageListsTargetsEscaped) {
   EXPECT_NE(res->body.find("connect: refused &lt;script&gt;"), std::string::npos);
   EXPECT_NE(res->body.find("href=\"/metrics\""), std::string::npos);
   EXPECT_EQ(res->body.find("<script>"), std::string::npos);
+}
+
+TEST_F(WebServerTest, SnapshotApiServesJson) {
+  PollOnce(true);
+  auto res = client->Get("/api/v1/snapshot");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+  const auto j = nlohmann::json::parse(res->body, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << res->body;
+  EXPECT_EQ(j["generation"], store.Current()->generation);
+  ASSERT_EQ(j["flink_clusters"].size(), 1u);
+  EXPECT_EQ(j["flink_clusters"][0]["name"], "a<b>");
+  EXPECT_EQ(j["flink_clusters"][0]["poll"]["up"], true);
+  EXPECT_EQ(j["mesos_clusters"], nlohmann::json::array());
+}
+
+TEST_F(WebServerTest, SnapshotApiFiltersByQuery) {
+  PollOnce(true);
+  // "a<b>" percent-encoded: the filter sees the decoded name.
+  auto res = client->Get("/api/v1/snapshot?flink_cluster=a%3Cb%3E");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(res->body)["flink_clusters"].size(), 1u);
+  res = client->Get("/api/v1/snapshot?flink_cluster=other");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(res->body)["flink_clusters"], nlohmann::json::array());
+}
+
+TEST_F(WebServerTest, SnapshotApiRejectsUnknownParameters) {
+  auto res = client->Get("/api/v1/snapshot?cluster=a");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+  const auto j = nlohmann::json::parse(res->body, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << res->body;
+  EXPECT_NE(j.value("error", "").find("unknown query parameter \"cluster\""), std::string::npos)
+      << res->body;
+}
+
+TEST_F(WebServerTest, SnapshotApiIsReadOnly) {
+  auto res = client->Post("/api/v1/snapshot", "{}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(res->get_header_value("Allow"), "GET, HEAD");
+  EXPECT_TRUE(nlohmann::json::parse(res->body, nullptr, false).contains("error")) << res->body;
+  res = client->Delete("/api/v1/snapshot");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
 }
 
 TEST_F(WebServerTest, UnknownPathsAre404) {
