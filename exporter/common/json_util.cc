@@ -37,4 +37,21 @@ std::optional<std::string> String(const nlohmann::json& obj, std::string_view ke
   return it->get<std::string>();
 }
 
+const nlohmann::json* Member(const nlohmann::json& obj, std::string_view key) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+const nlohmann::json* Object(const nlohmann::json& obj, std::string_view key) {
+  const nlohmann::json* m = Member(obj, key);
+  return m != nullptr && m->is_object() ? m : nullptr;
+}
+
+const nlohmann::json* Array(const nlohmann::json& obj, std::string_view key) {
+  const nlohmann::json* m = Member(obj, key);
+  return m != nullptr && m->is_array() ? m : nullptr;
+}
+
 }  // namespace fme::json

@@ -13,22 +13,6 @@ char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' +
 
 }  // namespace
 
-const nlohmann::json* Member(const nlohmann::json& obj, std::string_view key) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-const nlohmann::json* Object(const nlohmann::json& obj, std::string_view key) {
-  const nlohmann::json* m = Member(obj, key);
-  return (m != nullptr && m->is_object()) ? m : nullptr;
-}
-
-const nlohmann::json* Array(const nlohmann::json& obj, std::string_view key) {
-  const nlohmann::json* m = Member(obj, key);
-  return (m != nullptr && m->is_array()) ? m : nullptr;
-}
 
 std::optional<double> Finite(const nlohmann::json& obj, std::string_view key) {
   // json::Number accepts "NaN"/"Infinity" strings; none of Flink's figures we keep may be.

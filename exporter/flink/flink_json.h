@@ -9,13 +9,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_util.h"
+
 namespace fme::flink_json {
 
-// obj[key] when obj is an object and the member exists and is not null; nullptr otherwise.
-const nlohmann::json* Member(const nlohmann::json& obj, std::string_view key);
-// Like Member, but only when the member is an object / an array.
-const nlohmann::json* Object(const nlohmann::json& obj, std::string_view key);
-const nlohmann::json* Array(const nlohmann::json& obj, std::string_view key);
+// Tolerant member access (common/json_util.h).
+using json::Array;
+using json::Member;
+using json::Object;
 
 // A finite number (JSON number or numeric string); nullopt otherwise.
 std::optional<double> Finite(const nlohmann::json& obj, std::string_view key);

@@ -5,22 +5,6 @@
 
 namespace fme::mesos_json {
 
-const nlohmann::json* Member(const nlohmann::json& obj, std::string_view key) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-const nlohmann::json* Object(const nlohmann::json& obj, std::string_view key) {
-  const nlohmann::json* m = Member(obj, key);
-  return m != nullptr && m->is_object() ? m : nullptr;
-}
-
-const nlohmann::json* Array(const nlohmann::json& obj, std::string_view key) {
-  const nlohmann::json* m = Member(obj, key);
-  return m != nullptr && m->is_array() ? m : nullptr;
-}
 
 std::string Text(const nlohmann::json& obj, std::string_view key) {
   const nlohmann::json* m = Member(obj, key);

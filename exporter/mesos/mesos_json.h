@@ -10,13 +10,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_util.h"
+
 namespace fme::mesos_json {
 
-// obj[key] when obj is an object and the member exists and is not null; nullptr otherwise.
-const nlohmann::json* Member(const nlohmann::json& obj, std::string_view key);
-// Like Member, but only when the member is an object / an array.
-const nlohmann::json* Object(const nlohmann::json& obj, std::string_view key);
-const nlohmann::json* Array(const nlohmann::json& obj, std::string_view key);
+// Tolerant member access (common/json_util.h).
+using json::Array;
+using json::Member;
+using json::Object;
 
 // The string at obj[key]; "" when missing or not a string.
 std::string Text(const nlohmann::json& obj, std::string_view key);
