@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/eventually.h"
 #include "support/fake_clock.h"
 #include "support/fake_http_client.h"
 #include "support/fixture.h"
@@ -21,6 +22,7 @@ namespace fme {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::Eventually;
 using testing::FakeClock;
 using testing::FakeHttpClient;
 using testing::ReadFixture;
@@ -103,16 +105,6 @@ double EventCount(const MesosObservation& obs, std::string_view type) {
 
 int64_t Tasks(const MesosFramework& f, MesosTaskState s) {
   return f.tasks[static_cast<std::size_t>(s)];
-}
-
-// Waits (real time, bounded) for a condition set by another thread.
-bool Eventually(const std::function<bool()>& done, milliseconds timeout = milliseconds(5000)) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(milliseconds(1));
-  }
-  return true;
 }
 
 class MesosEventStreamTest : public ::testing::Test {

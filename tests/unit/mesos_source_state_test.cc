@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mesos/mesos_source.h"
+#include "support/eventually.h"
 #include "support/fake_clock.h"
 #include "support/fake_http_client.h"
 #include "support/fixture.h"
@@ -22,6 +23,7 @@ namespace fme {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::Eventually;
 using testing::FakeClock;
 using testing::FakeHttpClient;
 using testing::ReadFixture;
@@ -71,16 +73,6 @@ const MesosTermination* FindTermination(const std::vector<MesosTermination>& all
     if (t.state == state && t.reason == reason && t.source == source) return &t;
   }
   return nullptr;
-}
-
-// Waits (real time, bounded) for a condition another thread brings about.
-bool Eventually(const std::function<bool()>& done, milliseconds timeout = milliseconds(5000)) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(milliseconds(2));
-  }
-  return true;
 }
 
 class MesosSourceStateTest : public ::testing::Test {
