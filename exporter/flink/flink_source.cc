@@ -107,24 +107,9 @@ Result<Observation> FlinkSource::Poll(SteadyTime deadline) {
       call.result = Status::Timeout("GET " + url + ": poll deadline passed before the request");
       return;
     }
-    HttpRequest req;
-    req.url = url;
-    req.endpoint = std::string(endpoint);
-    req.deadline = deadline;
-    req.auth = auth_;
-    Result<HttpResponse> res = http_.Send(req);
-    if (!res.ok()) {
-      call.result = res.status();
-    } else if (res->status < 200 || res->status > 299) {
-      call.not_found = res->status == 404;
-      std::string msg = "GET " + url + ": HTTP " + std::to_string(res->status);
-      std::string_view body = res->body;
-      if (!body.empty()) msg += ": " + std::string(body.substr(0, 200));
-      std::replace(msg.begin(), msg.end(), '\n', ' ');
-      call.result = Status::HttpStatus(std::move(msg));
-    } else {
-      call.result = std::move(res->body);
-    }
+    int status = 0;
+    call.result = FetchOk(http_, url, deadline, auth_, endpoint, &status);
+    call.not_found = status == 404;
   };
   auto record = [&](std::string_view endpoint, const Status& st) {
     std::lock_guard lock(errors_mu);

@@ -15,7 +15,8 @@ std::string Excerpt(const std::string& body) {
 }  // namespace
 
 Result<std::string> FetchOk(HttpClient& http, const std::string& url, SteadyTime deadline,
-                            const HttpAuth& auth, std::string_view endpoint) {
+                            const HttpAuth& auth, std::string_view endpoint, int* http_status) {
+  if (http_status != nullptr) *http_status = 0;
   HttpRequest req;
   req.url = url;
   req.endpoint = endpoint;
@@ -23,6 +24,7 @@ Result<std::string> FetchOk(HttpClient& http, const std::string& url, SteadyTime
   req.auth = auth;
   Result<HttpResponse> res = http.Send(req);
   if (!res.ok()) return res.status();  // transport errors already name the URL
+  if (http_status != nullptr) *http_status = res->status;
   if (res->status < 200 || res->status > 299) {
     std::string msg = "GET " + url + ": HTTP " + std::to_string(res->status);
     if (!res->body.empty()) msg += ": " + Excerpt(res->body);
