@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages needed to build, test and run flink-mesos-exporter.
-# Chromium is the headless browser of the landing-page test; shellcheck lints the scripts.
+# Chromium is the headless browser of the landing-page test; shellcheck lints the scripts;
+# Python 3 drives the tests that run a real Prometheus against the exporter.
 # Idempotent: packages already present are not reinstalled. Uses sudo only when not root.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus wrk
   chromium chromium-driver shellcheck
+  python3 python3-yaml
 )
 
 missing=()
