@@ -4,15 +4,23 @@
 //                          │                                                   │
 //                          └──OnPollDone──> SelfMetrics, rate-limited logs     └──> WebServer
 //
+// With discovery configured, a discovery thread follows the Mesos clusters' state in the
+// store and adds or removes Flink targets (Poller, SnapshotStore, SelfMetrics) as frameworks
+// come and go; the store listener only wakes it.
+//
 // Owns everything it builds; Start() returns once the server listens and polling has begun,
 // Stop() shuts down in reverse order. Not thread-safe itself (main() drives it).
 #pragma once
 
+#include <condition_variable>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "discovery/flink_discovery.h"
 #include "exposition/exposition_cache.h"
 #include "exposition/self_metrics.h"
 #include "fme/config.h"
@@ -36,6 +44,10 @@ class App final : public PollObserver {
   void OnPollDone(const TargetInfo& target, const PollOutcome& outcome) override;
 
  private:
+  void DiscoveryLoop();
+  // Makes the polled Flink targets match discovery_.targets().
+  void ApplyDiscovery();
+
   Config config_;
   Clock& clock_;
   std::unique_ptr<HttpClient> http_;
@@ -48,6 +60,15 @@ class App final : public PollObserver {
   std::unique_ptr<Poller> poller_;
   WebServer server_;
   std::thread poll_thread_;
+
+  std::vector<TargetInfo> configured_;  // every target from the config file
+  FlinkDiscovery discovery_;
+  std::map<std::string, TargetInfo> discovered_;  // polled discovered targets, by name
+  std::thread discovery_thread_;
+  std::mutex discovery_mu_;
+  std::condition_variable discovery_cv_;
+  bool discovery_dirty_ = false;  // guarded by discovery_mu_
+  bool discovery_stop_ = false;   // guarded by discovery_mu_
 };
 
 }  // namespace fme

@@ -29,6 +29,7 @@
 
 #include "config/duration.h"
 #include "config/message_quote.h"
+#include "discovery/url_template.h"
 #include "fme/config.h"
 
 namespace fme {
@@ -256,6 +257,8 @@ class Loader {
   std::optional<std::vector<std::string>> ReadPatterns(const Field& f, const std::string& path);
   void ReadFlinkCollect(const Fields& fields, const std::string& path, FlinkCollectSettings* out);
   void ReadMesosCollect(const Fields& fields, const std::string& path, MesosCollectSettings* out);
+  void ReadDiscovery(const Field& f, const std::string& path, const PollSettings& global,
+                     const MesosClusterConfig& mesos, FlinkDiscoveryConfig* out);
   void ReadMesosLink(const Fields& fields, const std::string& path, const Config& config,
                      FlinkClusterConfig* out);
   std::optional<std::string> ReadUrl(const Field& f, const std::string& path);
@@ -568,6 +571,49 @@ void Loader::ReadMesosCollect(const Fields& fields, const std::string& path,
   }
 }
 
+void Loader::ReadDiscovery(const Field& f, const std::string& path, const PollSettings& global,
+                           const MesosClusterConfig& mesos, FlinkDiscoveryConfig* out) {
+  const std::optional<Fields> fields =
+      ReadMap(f.value, path, f.line,
+              {"frameworks", "taskmanager_tasks", "url_template", "drop_after", "poll_interval",
+               "poll_timeout", "poll_jitter", "basic_auth", "bearer_token", "bearer_token_file",
+               "token_scheme", "terminal_job_ttl", "max_concurrent_requests", "jobs",
+               "expected_jobs", "taskmanager_metrics", "subtask_metrics", "max_subtask_series",
+               "backpressure_sampling", "backpressure_sampling_interval"});
+  if (!fields) return;
+  if (mesos.collect.state == MesosStateMode::kOff) {
+    Error(f.line, path, "needs the frameworks' state: set state to events or polling");
+  }
+  out->poll = ApplyPoll(global, ReadPollKeys(*fields, path), path, false);
+  out->auth = ReadAuth(*fields, path);
+  ReadFlinkCollect(*fields, path, &out->collect);
+  if (auto it = fields->find("frameworks"); it != fields->end()) {
+    if (auto p = ReadPatterns(it->second, JoinPath(path, "frameworks"))) out->framework_names = *p;
+  }
+  if (auto it = fields->find("taskmanager_tasks"); it != fields->end()) {
+    if (auto b = ReadBool(it->second, JoinPath(path, "taskmanager_tasks"))) {
+      out->taskmanager_tasks = *b;
+    }
+  }
+  if (out->framework_names.empty() && !out->taskmanager_tasks) {
+    Error(f.line, path, "finds nothing: frameworks is empty and taskmanager_tasks is false");
+  }
+  if (auto it = fields->find("url_template"); it != fields->end()) {
+    const std::string tpath = JoinPath(path, "url_template");
+    if (auto text = ReadString(it->second, tpath)) {
+      std::string problem;
+      if (!CheckUrlTemplate(*text, &problem)) {
+        Error(ValueLine(it->second), tpath, problem);
+      } else {
+        out->url_template = *text;
+      }
+    }
+  }
+  if (auto it = fields->find("drop_after"); it != fields->end()) {
+    if (auto d = ReadDuration(it->second, JoinPath(path, "drop_after"))) out->drop_after = *d;
+  }
+}
+
 std::optional<std::string> Loader::ReadUrl(const Field& f, const std::string& path) {
   const std::optional<std::string> text = ReadString(f, path);
   if (!text) return std::nullopt;
@@ -839,10 +885,15 @@ void Loader::ReadMesos(const Field& f, Config* config) {
                           {"name", "masters", "poll_interval", "poll_timeout", "poll_jitter",
                            "basic_auth", "bearer_token", "bearer_token_file", "token_scheme", "state",
                            "state_poll_interval", "task_frameworks", "task_page_size",
-                           "event_stream_idle_timeout", "reconnect_backoff_max"},
+                           "event_stream_idle_timeout", "reconnect_backoff_max", "discover_flink"},
                           &names, config->poll, &cluster);
     if (!fields) continue;
     ReadMesosCollect(*fields, path, &cluster.collect);
+    if (auto it = fields->find("discover_flink"); it != fields->end()) {
+      FlinkDiscoveryConfig discovery;
+      ReadDiscovery(it->second, JoinPath(path, "discover_flink"), config->poll, cluster, &discovery);
+      cluster.discover_flink = std::move(discovery);
+    }
 
     const std::string mpath = JoinPath(path, "masters");
     const auto masters = fields->find("masters");

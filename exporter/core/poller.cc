@@ -17,7 +17,7 @@ Poller::~Poller() {
 
 void Poller::AddTarget(std::unique_ptr<Source> source, PollSettings settings) {
   std::lock_guard lock(mu_);
-  auto entry = std::make_unique<Entry>();
+  auto entry = std::make_shared<Entry>();
   entry->state.target = source->target();
   entry->source = std::move(source);
   entry->settings = settings;
@@ -26,6 +26,18 @@ void Poller::AddTarget(std::unique_ptr<Source> source, PollSettings settings) {
   entry->next_due = clock_.Steady() + std::chrono::duration_cast<Duration>(
                                           settings.interval * spread(rng_));
   entries_.push_back(std::move(entry));
+  cv_.notify_all();  // Run() may be waiting for a later target
+}
+
+bool Poller::RemoveTarget(SourceKind kind, const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto it = std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) {
+    return e->state.target.kind == kind && e->state.target.name == name;
+  });
+  if (it == entries_.end()) return false;
+  (*it)->removed = true;
+  entries_.erase(it);
+  return true;
 }
 
 Duration Poller::Jittered(const PollSettings& s) {
@@ -35,7 +47,7 @@ Duration Poller::Jittered(const PollSettings& s) {
 }
 
 SteadyTime Poller::RunDue() {
-  std::vector<Entry*> due;
+  std::vector<std::shared_ptr<Entry>> due;
   SteadyTime next = SteadyTime::max();
   {
     std::lock_guard lock(mu_);
@@ -48,14 +60,14 @@ SteadyTime Poller::RunDue() {
         if (!e->in_flight) {
           e->in_flight = true;
           ++in_flight_;
-          due.push_back(e.get());
+          due.push_back(e);
         }
       }
       next = std::min(next, e->next_due);
     }
   }
-  for (Entry* e : due) {
-    executor_.Submit([this, e] { PollOnce(*e); });
+  for (auto& e : due) {
+    executor_.Submit([this, e = std::move(e)] { PollOnce(*e); });
   }
   return next;
 }
@@ -85,11 +97,18 @@ void Poller::PollOnce(Entry& entry) {
     st.last_error = result.status().ToString();
     st.observation.reset();
   }
-  // Observer first: the store update triggers a render, which then sees the new self-metrics.
-  if (observer_ != nullptr) {
-    observer_->OnPollDone(st.target, outcome);
+  bool removed;
+  {
+    std::lock_guard lock(mu_);
+    removed = entry.removed;
   }
-  store_.Update(st);
+  if (!removed) {
+    // Observer first: the store update triggers a render, which then sees the new self-metrics.
+    if (observer_ != nullptr) {
+      observer_->OnPollDone(st.target, outcome);
+    }
+    store_.Update(st);
+  }
 
   std::lock_guard lock(mu_);
   entry.in_flight = false;

@@ -18,7 +18,9 @@ bool TargetLess(const std::shared_ptr<const TargetState>& a,
 }  // namespace
 
 bool Snapshot::AllPolled() const {
-  return std::all_of(targets.begin(), targets.end(), [](const auto& t) { return t->polled; });
+  // Discovered targets come and go; readiness is about the configured ones.
+  return std::all_of(targets.begin(), targets.end(),
+                     [](const auto& t) { return t->polled || !t->target.discovered_from.empty(); });
 }
 
 SnapshotStore::SnapshotStore(Clock& clock) : clock_(clock) {

@@ -10,13 +10,21 @@ ThreadPool::ThreadPool(int threads) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
 }
 
+void ThreadPool::Grow(int threads) {
+  std::lock_guard lock(mu_);
+  if (stopping_) return;
+  while (static_cast<int>(threads_.size()) < threads) threads_.emplace_back([this] { Work(); });
+}
+
 ThreadPool::~ThreadPool() {
+  std::vector<std::thread> threads;
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
+    threads.swap(threads_);
   }
   cv_.notify_all();
-  for (auto& t : threads_) t.join();
+  for (auto& t : threads) t.join();
 }
 
 void ThreadPool::Submit(std::function<void()> task) {

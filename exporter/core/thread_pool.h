@@ -22,6 +22,9 @@ class ThreadPool final : public Executor {
 
   void Submit(std::function<void()> task) override;
 
+  // Adds threads until there are `threads` (never removes any). Not concurrent with the destructor.
+  void Grow(int threads);
+
  private:
   void Work();
 
@@ -29,7 +32,7 @@ class ThreadPool final : public Executor {
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;  // guarded by mu_
   bool stopping_ = false;                    // guarded by mu_
-  std::vector<std::thread> threads_;
+  std::vector<std::thread> threads_;  // guarded by mu_ when growing
 };
 
 }  // namespace fme

@@ -69,38 +69,89 @@ SelfMetrics::SelfMetrics(Clock& clock, std::string version, std::string revision
       .Set(1);
 }
 
+prometheus::Gauge* SelfMetrics::TrackedGauge(prometheus::Family<prometheus::Gauge>& family,
+                                             const TargetInfo& target,
+                                             const prometheus::Labels& labels) {
+  std::lock_guard lock(track_mu_);
+  if (removed_.count({target.kind, target.name}) != 0) return nullptr;
+  prometheus::Gauge& g = family.Add(labels);
+  tracked_[{target.kind, target.name}].gauges.insert(&g);
+  return &g;
+}
+
+prometheus::Counter* SelfMetrics::TrackedCounter(prometheus::Family<prometheus::Counter>& family,
+                                                 const TargetInfo& target,
+                                                 const prometheus::Labels& labels) {
+  std::lock_guard lock(track_mu_);
+  if (removed_.count({target.kind, target.name}) != 0) return nullptr;
+  prometheus::Counter& c = family.Add(labels);
+  tracked_[{target.kind, target.name}].counters.insert(&c);
+  return &c;
+}
+
+void SelfMetrics::RemoveTarget(const TargetInfo& target) {
+  TargetSeries series;
+  {
+    std::lock_guard lock(track_mu_);
+    // Requests of a poll still in flight must not bring the series back.
+    removed_.insert({target.kind, target.name});
+    auto it = tracked_.find({target.kind, target.name});
+    if (it == tracked_.end()) return;
+    series = std::move(it->second);
+    tracked_.erase(it);
+  }
+  // Remove() ignores metrics of other families, so each pointer is offered to each family.
+  for (prometheus::Gauge* g : series.gauges) {
+    poll_duration_.Remove(g);
+    poll_success_.Remove(g);
+    last_success_.Remove(g);
+  }
+  for (prometheus::Counter* c : series.counters) {
+    poll_errors_.Remove(c);
+    requests_.Remove(c);
+    endpoint_errors_.Remove(c);
+    series_dropped_.Remove(c);
+  }
+  Changed();
+}
+
 void SelfMetrics::AddTarget(const TargetInfo& target) {
   // Duration and success appear with the first poll (a 0 before it would read as a failure);
   // error counters exist from the start so that rate() and increase() work at once.
+  {
+    std::lock_guard lock(track_mu_);
+    removed_.erase({target.kind, target.name});  // discovered again
+  }
   auto labels = TargetLabels(target);
   for (StatusCode code : kPollErrorKinds) {
     auto with_kind = labels;
     with_kind["kind"] = std::string(StatusCodeName(code));
-    poll_errors_.Add(with_kind);
+    TrackedCounter(poll_errors_, target, with_kind);
   }
-  series_dropped_.Add(labels);
+  TrackedCounter(series_dropped_, target, labels);
   Changed();
 }
 
 void SelfMetrics::OnPollDone(const TargetInfo& target, const PollOutcome& outcome) {
   auto labels = TargetLabels(target);
-  poll_duration_.Add(labels).Set(ToSeconds(outcome.duration));
-  poll_success_.Add(labels).Set(outcome.status.ok() ? 1 : 0);
+  if (auto* g = TrackedGauge(poll_duration_, target, labels)) g->Set(ToSeconds(outcome.duration));
+  if (auto* g = TrackedGauge(poll_success_, target, labels)) g->Set(outcome.status.ok() ? 1 : 0);
   if (outcome.status.ok()) {
-    last_success_.Add(labels).Set(ToUnixSeconds(clock_.Now()));
+    if (auto* g = TrackedGauge(last_success_, target, labels)) g->Set(ToUnixSeconds(clock_.Now()));
   } else {
     labels["kind"] = std::string(StatusCodeName(outcome.status.code()));
-    poll_errors_.Add(labels).Increment();
+    if (auto* c = TrackedCounter(poll_errors_, target, labels)) c->Increment();
   }
   if (outcome.series_dropped > 0) {
-    series_dropped_.Add(TargetLabels(target))
-        .Increment(static_cast<double>(outcome.series_dropped));
+    if (auto* c = TrackedCounter(series_dropped_, target, TargetLabels(target))) {
+      c->Increment(static_cast<double>(outcome.series_dropped));
+    }
   }
   for (const EndpointError& e : outcome.endpoint_errors) {
     auto with_call = TargetLabels(target);
     with_call["endpoint"] = e.endpoint;
     with_call["kind"] = e.kind;
-    endpoint_errors_.Add(with_call).Increment();
+    if (auto* c = TrackedCounter(endpoint_errors_, target, with_call)) c->Increment();
   }
   Changed();
 }
@@ -110,7 +161,7 @@ void SelfMetrics::CountRequest(const TargetInfo& target, const std::string& endp
   auto labels = TargetLabels(target);
   labels["endpoint"] = endpoint;
   labels["code"] = code;
-  requests_.Add(labels).Increment();
+  if (auto* c = TrackedCounter(requests_, target, labels)) c->Increment();
   Changed();
 }
 

@@ -9,7 +9,9 @@
 
 #include <atomic>
 #include <memory>
+#include <map>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include <prometheus/counter.h>
@@ -37,6 +39,9 @@ class SelfMetrics final : public PollObserver {
   // dropped series, at 0), so that rate() works at once.
   void AddTarget(const TargetInfo& target);
 
+  // Deletes every series of the target (a discovered cluster that went away).
+  void RemoveTarget(const TargetInfo& target);
+
   // Records the poll, the calls that failed within it and the series a limit left out.
   void OnPollDone(const TargetInfo& target, const PollOutcome& outcome) override;
 
@@ -57,6 +62,18 @@ class SelfMetrics final : public PollObserver {
  private:
   void Changed() { version_.fetch_add(1, std::memory_order_relaxed); }
 
+  // Every per-target series, so RemoveTarget() can find them (prometheus-cpp families cannot
+  // be searched by label).
+  struct TargetSeries {
+    std::set<prometheus::Gauge*> gauges;
+    std::set<prometheus::Counter*> counters;
+  };
+  // The series of `labels`, recorded as the target's; nullptr once the target was removed.
+  prometheus::Gauge* TrackedGauge(prometheus::Family<prometheus::Gauge>& family,
+                                  const TargetInfo& target, const prometheus::Labels& labels);
+  prometheus::Counter* TrackedCounter(prometheus::Family<prometheus::Counter>& family,
+                                      const TargetInfo& target, const prometheus::Labels& labels);
+
   Clock& clock_;
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Gauge>& poll_duration_;
@@ -67,6 +84,9 @@ class SelfMetrics final : public PollObserver {
   prometheus::Family<prometheus::Counter>& endpoint_errors_;
   prometheus::Family<prometheus::Counter>& series_dropped_;
   prometheus::Gauge& series_;
+  std::mutex track_mu_;
+  std::map<std::pair<SourceKind, std::string>, TargetSeries> tracked_;  // guarded by track_mu_
+  std::set<std::pair<SourceKind, std::string>> removed_;                // guarded by track_mu_
   std::atomic<uint64_t> version_{1};
   std::mutex render_mu_;
   std::shared_ptr<const RenderedSelfMetrics> rendered_;  // guarded by render_mu_

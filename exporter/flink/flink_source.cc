@@ -69,7 +69,7 @@ struct FlinkSource::JobWork {
 
 TargetInfo FlinkSource::TargetFor(const FlinkClusterConfig& config) {
   return {SourceKind::kFlink, config.name, config.rest_url, config.mesos_cluster,
-          config.mesos_framework};
+          config.mesos_framework, config.discovered_from};
 }
 
 FlinkSource::FlinkSource(const FlinkClusterConfig& config, HttpClient& http, Clock& clock)

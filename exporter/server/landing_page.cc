@@ -64,6 +64,7 @@ void AppendRow(std::string& h, const TargetRow& r, WallTime now) {
   h += r.kind;
   h += "</td><td>" + HtmlEscape(r.name) + "</td><td>";
   h += r.origin;
+  if (!r.discovered_from.empty()) h += "<br><small>via " + HtmlEscape(r.discovered_from) + "</small>";
   h += "</td><td class=\"url\">";
   for (std::size_t i = 0; i < r.urls.size(); ++i) {
     if (i > 0) h += "<br>";

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/message_quote.h"
+#include "exposition/mesos_join.h"
 #include "http/url.h"
 
 namespace fme {
@@ -111,10 +112,22 @@ void PutJvm(Json& obj, const FlinkJvmMetrics& m) {
   obj["gc"] = std::move(gc);
 }
 
-Json Taskmanager(const FlinkTaskManager& tm) {
+Json Taskmanager(const FlinkTaskManager& tm, const exposition::MesosLink* link) {
   Json j = {{"id", tm.id}, {"host", tm.host}, {"slots", tm.slots}, {"slots_free", tm.slots_free}};
   Put(j, "last_heartbeat_timestamp_seconds", tm.last_heartbeat_timestamp);
   PutJvm(j, tm.jvm);
+  // The joined Mesos task: the same id within the cluster's framework (see docs/metrics.md).
+  if (link != nullptr) {
+    if (const MesosTask* task = link->FindTask(tm.id)) {
+      Json m = {{"task_id", task->id},
+                {"state", std::string(MesosTaskStateName(task->state))},
+                {"agent_id", task->agent_id}};
+      PutText(m, "hostname", std::string(link->AgentHostname(task->agent_id)));
+      PutText(m, "reason", task->reason);
+      PutText(m, "source", task->source);
+      j["mesos_task"] = std::move(m);
+    }
+  }
   return j;
 }
 
@@ -212,12 +225,19 @@ bool HasJob(const FlinkObservation& obs, const std::string& id) {
   return false;
 }
 
-Json FlinkCluster(const TargetState& t, const FlinkObservation* obs, const SnapshotFilter& filter) {
+Json FlinkCluster(const TargetState& t, const FlinkObservation* obs, const SnapshotFilter& filter,
+                  const exposition::MesosJoin& join) {
   Json c = {{"name", t.target.name}};
   PutRedacted(c, "rest_url", t.target.url);
-  // Configured: the Mesos cluster and framework whose tasks are this cluster's TaskManagers.
+  c["origin"] = t.target.discovered_from.empty() ? "configured" : "discovered";
+  PutText(c, "discovered_from", t.target.discovered_from);
+  // The Mesos cluster and framework whose tasks are this cluster's TaskManagers.
   PutText(c, "mesos_cluster", t.target.mesos_cluster);
   PutText(c, "mesos_framework", t.target.mesos_framework);
+  const std::optional<exposition::MesosLink> link = join.Find(t.target);
+  if (link) {
+    c["framework"] = {{"id", link->framework->id}, {"name", link->framework->name}};
+  }
   c["poll"] = Poll(t);
   if (obs == nullptr) return c;
 
@@ -228,7 +248,9 @@ Json FlinkCluster(const TargetState& t, const FlinkObservation* obs, const Snaps
     c["jobmanager"] = std::move(jm);
   }
   Json tms = Json::array();
-  for (const FlinkTaskManager& tm : obs->taskmanagers) tms.push_back(Taskmanager(tm));
+  for (const FlinkTaskManager& tm : obs->taskmanagers) {
+    tms.push_back(Taskmanager(tm, link ? &*link : nullptr));
+  }
   c["taskmanagers"] = std::move(tms);
   Json jobs = Json::array();
   for (const FlinkJob& j : obs->jobs) {
@@ -455,13 +477,14 @@ std::string SnapshotToJson(const Snapshot& snapshot, const SnapshotFilter& filte
 
   Json flink = Json::array();
   Json mesos = Json::array();
+  const exposition::MesosJoin join(snapshot);
   for (const auto& target : snapshot.targets) {
     const TargetState& t = *target;
     if (t.target.kind == SourceKind::kFlink) {
       if (!want_flink || (filter.flink_cluster && t.target.name != *filter.flink_cluster)) continue;
       const auto* obs = DataOf<FlinkObservation>(t);
       if (filter.job_id && (obs == nullptr || !HasJob(*obs, *filter.job_id))) continue;
-      flink.push_back(FlinkCluster(t, obs, filter));
+      flink.push_back(FlinkCluster(t, obs, filter, join));
     } else {
       if (!want_mesos || (filter.mesos_cluster && t.target.name != *filter.mesos_cluster)) continue;
       mesos.push_back(MesosCluster(t, DataOf<MesosObservation>(t)));

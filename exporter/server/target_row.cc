@@ -142,7 +142,8 @@ std::vector<DisplayUrl> DisplayUrls(std::string_view url) {
 TargetRow MakeTargetRow(const TargetState& state, WallTime now) {
   TargetRow row;
   row.kind = SourceKindName(state.target.kind);
-  row.origin = "static";  // TargetInfo has no origin: every target comes from the config file
+  row.origin = state.target.discovered_from.empty() ? "static" : "discovered";
+  row.discovered_from = state.target.discovered_from;
   row.name = state.target.name;
   row.urls = DisplayUrls(state.target.url);
   row.health = HealthOf(state);

@@ -44,6 +44,7 @@ struct DetailLine {
 struct TargetRow {
   std::string_view kind;    // "flink" | "mesos"
   std::string_view origin;  // "static" (the config file) | "discovered"
+  std::string discovered_from;  // the Mesos cluster a discovered target was found through
   std::string name;
   std::vector<DisplayUrl> urls;
   TargetHealth health = TargetHealth::kNotPolled;

@@ -58,6 +58,8 @@ struct FlinkClusterConfig {
   // that runs this Flink cluster, for the TaskManager <-> Mesos task join. Both or neither.
   std::string mesos_cluster;
   std::string mesos_framework;
+  // Set only for clusters found by discovery: the Mesos cluster they were found through.
+  std::string discovered_from;
 };
 
 // Where per-agent, per-framework and per-task state comes from.
@@ -81,12 +83,29 @@ struct MesosCollectSettings {
   Duration reconnect_backoff_max = std::chrono::minutes(1);
 };
 
+// Flink clusters found through a Mesos cluster's frameworks (its `discover_flink` block).
+struct FlinkDiscoveryConfig {
+  // ECMAScript regular expressions over the whole framework name.
+  std::vector<std::string> framework_names = {"Flink", "flink.*"};
+  // Also frameworks running tasks named taskmanager-NNNNN, whatever their name.
+  bool taskmanager_tasks = true;
+  // The REST URL of a discovered cluster. Placeholders: {webui_url}, {framework_id},
+  // {framework_name}, {mesos_cluster}.
+  std::string url_template = "{webui_url}";
+  // A framework whose scheduler stays disconnected this long is no longer polled.
+  Duration drop_after = std::chrono::minutes(5);
+  PollSettings poll;  // for every discovered cluster
+  HttpAuth auth;
+  FlinkCollectSettings collect;
+};
+
 struct MesosClusterConfig {
   std::string name;                 // mesos_cluster label
   std::vector<std::string> masters;  // base URLs, no trailing slash
   PollSettings poll;
   HttpAuth auth;
   MesosCollectSettings collect;
+  std::optional<FlinkDiscoveryConfig> discover_flink;  // absent: no discovery
 };
 
 struct Config {

@@ -59,8 +59,13 @@ class Poller {
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
 
-  // Registers a target. Call before Run(); the store learns of it through SetTargets().
+  // Registers a target, at any time; its first poll is due within a tenth of an interval.
+  // The store learns of it through SetTargets() (call that first, or the first result is lost).
   void AddTarget(std::unique_ptr<Source> source, PollSettings settings);
+
+  // Stops polling a target (matched by kind and name). A poll of it still running finishes,
+  // but its result is neither reported nor stored. Returns false when there is no such target.
+  bool RemoveTarget(SourceKind kind, const std::string& name);
 
   // Submits every due target that is not already polling. Returns when the next one is due.
   SteadyTime RunDue();
@@ -78,6 +83,7 @@ class Poller {
     PollSettings settings;
     SteadyTime next_due;
     bool in_flight = false;
+    bool removed = false;  // guarded by mu_
     TargetState state;  // last published; only touched by the entry's own poll
   };
 
@@ -91,7 +97,8 @@ class Poller {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<Entry>> entries_;  // guarded by mu_ (the vector and flags)
+  // Shared with the polls in flight, so a removed target's entry outlives its last poll.
+  std::vector<std::shared_ptr<Entry>> entries_;  // guarded by mu_ (the vector and flags)
   std::mt19937_64 rng_;                          // guarded by mu_
   bool stopping_ = false;                        // guarded by mu_
   int in_flight_ = 0;                            // guarded by mu_

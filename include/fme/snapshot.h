@@ -35,7 +35,7 @@ struct Snapshot {
   // Sorted by (kind, name), so rendering is deterministic.
   std::vector<std::shared_ptr<const TargetState>> targets;
 
-  // True when every target has been polled at least once (`/-/ready`).
+  // True when every configured target has been polled at least once (`/-/ready`).
   bool AllPolled() const;
 };
 

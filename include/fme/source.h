@@ -31,6 +31,8 @@ struct TargetInfo {
   // whose tasks are this cluster's TaskManagers. Empty otherwise.
   std::string mesos_cluster = {};
   std::string mesos_framework = {};
+  // Discovered targets: the Mesos cluster they were found through. Empty for configured ones.
+  std::string discovered_from = {};
 };
 
 using Observation = std::variant<FlinkObservation, MesosObservation>;

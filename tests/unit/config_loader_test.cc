@@ -815,3 +815,89 @@ TEST(ConfigLoaderTest, ExampleFileIsValidAndShowsTheDefaults) {
 
 }  // namespace
 }  // namespace fme
+
+namespace fme {
+namespace {
+
+TEST(ConfigLoaderTest, DiscoverFlinkDefaultsAndOverrides) {
+  Result<Config> c = Parse(R"(global:
+  poll_interval: 20s
+mesos_clusters:
+  - name: prod
+    masters: [http://m1:5050]
+    discover_flink:
+  - name: dr
+    masters: [http://m2:5050]
+    discover_flink:
+      frameworks: ["flink-.*"]
+      taskmanager_tasks: false
+      url_template: "https://dcos.example.com/service/{framework_name}"
+      drop_after: 10m
+      poll_interval: 30s
+      bearer_token: s3cret
+      token_scheme: dcos
+      terminal_job_ttl: 15m
+      expected_jobs: ["billing"]
+  - name: none
+    masters: [http://m3:5050]
+)");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->mesos_clusters.size(), 3u);
+  const auto& prod = c->mesos_clusters[0].discover_flink;
+  ASSERT_TRUE(prod.has_value());
+  EXPECT_EQ(prod->framework_names, (std::vector<std::string>{"Flink", "flink.*"}));
+  EXPECT_TRUE(prod->taskmanager_tasks);
+  EXPECT_EQ(prod->url_template, "{webui_url}");
+  EXPECT_EQ(prod->drop_after, std::chrono::minutes(5));
+  EXPECT_EQ(prod->poll.interval, std::chrono::seconds(20));  // the global default
+  const auto& dr = c->mesos_clusters[1].discover_flink;
+  ASSERT_TRUE(dr.has_value());
+  EXPECT_EQ(dr->framework_names, (std::vector<std::string>{"flink-.*"}));
+  EXPECT_FALSE(dr->taskmanager_tasks);
+  EXPECT_EQ(dr->url_template, "https://dcos.example.com/service/{framework_name}");
+  EXPECT_EQ(dr->drop_after, std::chrono::minutes(10));
+  EXPECT_EQ(dr->poll.interval, std::chrono::seconds(30));
+  EXPECT_EQ(dr->auth.bearer_token, "s3cret");
+  EXPECT_TRUE(dr->auth.dcos_token_scheme);
+  EXPECT_EQ(dr->collect.terminal_job_ttl, std::chrono::minutes(15));
+  EXPECT_EQ(dr->collect.expected_jobs, (std::vector<std::string>{"billing"}));
+  EXPECT_FALSE(c->mesos_clusters[2].discover_flink.has_value());
+}
+
+TEST(ConfigLoaderTest, DiscoverFlinkRejectsBadSettingsWithTheirLines) {
+  const std::string errors = Errors(R"(mesos_clusters:
+  - name: prod
+    masters: [http://m1:5050]
+    state: off
+    discover_flink:
+      url_template: "https://proxy/{name}"
+      frameworks: ["(unclosed"]
+      rrest_url: x
+  - name: dr
+    masters: [http://m2:5050]
+    discover_flink:
+      frameworks: []
+      taskmanager_tasks: false
+)");
+  EXPECT_NE(errors.find("exporter.yml:5: mesos_clusters[0].discover_flink: needs the frameworks' "
+                        "state: set state to events or polling"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("exporter.yml:6: mesos_clusters[0].discover_flink.url_template: unknown "
+                        "placeholder {name}"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("exporter.yml:7: mesos_clusters[0].discover_flink.frameworks[0]: invalid "
+                        "regular expression"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("exporter.yml:8: mesos_clusters[0].discover_flink.rrest_url: unknown key"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("exporter.yml:11: mesos_clusters[1].discover_flink: finds nothing"),
+            std::string::npos)
+      << errors;
+}
+
+}  // namespace
+}  // namespace fme

@@ -213,3 +213,63 @@ TEST(PollerTest, StopMakesRunDueInert) {
 
 }  // namespace
 }  // namespace fme
+
+namespace fme {
+namespace {
+
+TEST(PollerTest, RemovedTargetIsNoLongerPolled) {
+  Harness h;
+  auto* a = h.Add("a", Every(seconds(1)));
+  auto* b = h.Add("b", Every(seconds(1)));
+  h.clock.Advance(seconds(1));
+  h.poller.RunDue();
+  h.exec.RunAll();
+  ASSERT_EQ(a->polls, 1);
+  EXPECT_TRUE(h.poller.RemoveTarget(SourceKind::kFlink, "a"));
+  EXPECT_FALSE(h.poller.RemoveTarget(SourceKind::kFlink, "a"));
+  EXPECT_FALSE(h.poller.RemoveTarget(SourceKind::kMesos, "b"));  // kind matters
+  for (int i = 0; i < 3; ++i) {
+    h.clock.Advance(seconds(1));
+    h.poller.RunDue();
+    h.exec.RunAll();
+  }
+  EXPECT_EQ(b->polls, 4);
+  // The source was owned by the Poller and is gone; only b reported since.
+  int a_outcomes = 0;
+  for (const auto& [name, code] : h.observer.outcomes) a_outcomes += name == "a";
+  EXPECT_EQ(a_outcomes, 1);
+}
+
+TEST(PollerTest, PollInFlightWhenItsTargetIsRemovedIsNeitherReportedNorStored) {
+  Harness h;
+  h.Add("a", Every(seconds(1)));
+  h.clock.Advance(seconds(1));
+  h.poller.RunDue();
+  ASSERT_EQ(h.exec.tasks.size(), 1u);
+  ASSERT_TRUE(h.poller.RemoveTarget(SourceKind::kFlink, "a"));
+  h.store.SetTargets({});
+  // Re-added under the same name (a discovered cluster that moved), before the old poll ends.
+  h.Add("a", Every(seconds(1)));
+  h.exec.RunAll();  // the old poll finishes now
+  EXPECT_TRUE(h.observer.outcomes.empty());
+  auto snap = h.store.Current();
+  ASSERT_EQ(snap->targets.size(), 1u);
+  EXPECT_FALSE(snap->targets[0]->polled);
+  EXPECT_EQ(h.poller.InFlight(), 0);
+}
+
+TEST(PollerTest, TargetAddedWhileRunningIsPolledSoon) {
+  Harness h;
+  h.Add("a", Every(seconds(10)));
+  h.clock.Advance(seconds(5));
+  h.poller.RunDue();
+  h.exec.RunAll();
+  auto* late = h.Add("late", Every(seconds(10)));
+  h.clock.Advance(seconds(1));  // within a tenth of its interval
+  h.poller.RunDue();
+  h.exec.RunAll();
+  EXPECT_EQ(late->polls, 1);
+}
+
+}  // namespace
+}  // namespace fme

@@ -83,6 +83,37 @@ TEST_F(SelfMetricsTest, RequestsCountedByEndpointAndCode) {
       text, prefix + "\"200\",endpoint=\"/overview\",source=\"flink\",target=\"analytics\"} 1"));
 }
 
+TEST_F(SelfMetricsTest, RemovedTargetLosesEverySeriesAndStaysGone) {
+  self_.AddTarget(kFlink);
+  self_.AddTarget(kMesos);
+  PollOutcome failed;
+  failed.status = Status::Timeout("slow");
+  failed.endpoint_errors = {{"/jobs/:jobid", "parse"}};
+  self_.OnPollDone(kFlink, failed);
+  self_.CountRequest(kFlink, "/overview", "200");
+  self_.CountRequest(kMesos, "/metrics/snapshot", "200");
+  ASSERT_NE(Text().find("target=\"analytics\""), std::string::npos);
+
+  self_.RemoveTarget(kFlink);
+  // A request of a poll that was still running brings nothing back.
+  self_.CountRequest(kFlink, "/jobs/overview", "200");
+  std::string text = Text();
+  EXPECT_EQ(text.find("target=\"analytics\""), std::string::npos) << text;
+  EXPECT_TRUE(Has(text,
+                  "flink_mesos_exporter_upstream_requests_total{code=\"200\",endpoint=\"/metrics/"
+                  "snapshot\",source=\"mesos\",target=\"prod\"} 1"))
+      << text;
+
+  // Discovered again: it starts afresh.
+  self_.AddTarget(kFlink);
+  self_.CountRequest(kFlink, "/overview", "200");
+  text = Text();
+  EXPECT_TRUE(Has(text,
+                  "flink_mesos_exporter_upstream_requests_total{code=\"200\",endpoint=\"/"
+                  "overview\",source=\"flink\",target=\"analytics\"} 1"))
+      << text;
+}
+
 TEST(InstrumentedHttpClientTest, CountsByRouteTemplateOrPath) {
   testing::FakeClock clock;
   SelfMetrics self(clock, "1.2.3", "abc");

@@ -341,7 +341,40 @@ TEST(SnapshotJsonTest, HeaderAndEveryTargetWithItsPollStatus) {
   // Never polled: nothing but its identity and polled=false.
   const json& pending = Named(j["flink_clusters"], "pending");
   EXPECT_EQ(pending["poll"], json({{"polled", false}, {"up", false}}));
-  EXPECT_EQ(pending.size(), 3u) << pending.dump();
+  EXPECT_EQ(pending["origin"], "configured");
+  EXPECT_EQ(pending.size(), 4u) << pending.dump();
+}
+
+TEST(SnapshotJsonTest, TaskManagersCarryTheirJoinedMesosTask) {
+  auto linked = std::make_shared<TargetState>(*StreamingCluster());
+  linked->target.mesos_cluster = "prod";
+  linked->target.mesos_framework = "a5ae6b6c-0001";
+  linked->target.discovered_from = "prod";
+  Snapshot s;
+  s.targets = {linked, MesosCluster()};
+  const json j = ToJson(s);
+  const json& c = Named(j["flink_clusters"], "streaming");
+  EXPECT_EQ(c["origin"], "discovered");
+  EXPECT_EQ(c["discovered_from"], "prod");
+  EXPECT_EQ(c["framework"], json({{"id", "a5ae6b6c-0001"}, {"name", "Flink"}}));
+  const json& tms = c["taskmanagers"];
+  ASSERT_EQ(tms.size(), 2u);
+  EXPECT_EQ(tms[0]["mesos_task"], json({{"task_id", "taskmanager-00001"},
+                                        {"state", "TASK_RUNNING"},
+                                        {"agent_id", "agent-1"},
+                                        {"hostname", "agent1.example.com"}}));
+  // Flink lists it, Mesos has no such task: no Mesos side to show.
+  EXPECT_FALSE(tms[1].contains("mesos_task")) << tms[1].dump();
+
+  // The same values as the joined flink_taskmanager_info series.
+  std::string text;
+  RenderSnapshot(s, text);
+  EXPECT_NE(text.find("flink_taskmanager_info{flink_cluster=\"streaming\",tm_id=\"taskmanager-"
+                      "00001\",host=\"10.0.0.1\",mesos_task_id=\"taskmanager-00001\",agent_id="
+                      "\"agent-1\",hostname=\"agent1.example.com\",mesos_task_state=\"TASK_"
+                      "RUNNING\"} 1"),
+            std::string::npos)
+      << text;
 }
 
 TEST(SnapshotJsonTest, FlinkValuesMatchTheMetrics) {
