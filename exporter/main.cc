@@ -1,7 +1,7 @@
 // flink-mesos-exporter: flags, configuration, signals. Everything else lives in App.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
-#include <algorithm>
 #include <iostream>
 
 #include "app/app.h"
@@ -47,8 +47,13 @@ int main(int argc, char** argv) {
       std::cerr << config.status().message() << "\n";
       return 1;
     }
+    const auto discovering =
+        std::count_if(config->mesos_clusters.begin(), config->mesos_clusters.end(),
+                      [](const MesosClusterConfig& m) { return m.discover_flink.has_value(); });
     std::cout << flags->config_file << ": OK (" << config->mesos_clusters.size()
-              << " Mesos clusters, " << config->flink_clusters.size() << " Flink clusters)\n";
+              << " Mesos clusters, " << config->flink_clusters.size() << " Flink clusters";
+    if (discovering > 0) std::cout << ", Flink discovery on " << discovering << " Mesos clusters";
+    std::cout << ")\n";
     return 0;
   }
   if (!config.ok()) {

@@ -1,0 +1,143 @@
+// Discovery end to end within one process: the real App (poller, discovery thread, web server)
+// against the simulator's real HTTP server, with no Flink cluster configured. Simulated time is
+// frozen and moved by the test; the exporter runs on the real clock with short intervals.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <memory>
+#include <regex>
+#include <string>
+
+#include "app/app.h"
+#include "mesos_sim_harness.h"
+#include "support/eventually.h"
+
+namespace fme::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+PollSettings Quick() {
+  PollSettings p;
+  p.interval = milliseconds(300);
+  p.timeout = milliseconds(250);
+  p.jitter = 0;
+  return p;
+}
+
+class DiscoveryTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(sim_.Start()); }
+  void TearDown() override {
+    if (app_) app_->Stop();
+  }
+
+  Config WithDiscovery() {
+    Config c;
+    MesosClusterConfig m = sim_.Config(MesosStateMode::kEvents);
+    m.poll = Quick();
+    FlinkDiscoveryConfig d;
+    d.poll = Quick();
+    d.drop_after = std::chrono::seconds(2);
+    m.discover_flink = d;
+    c.mesos_clusters.push_back(m);
+    return c;
+  }
+
+  void StartApp(Config c) {
+    WebServerOptions web;
+    web.host = "127.0.0.1";
+    web.port = 0;
+    app_ = std::make_unique<App>(std::move(c), web, SystemClock());
+    Status st = app_->Start();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+
+  std::string Get(const std::string& path) {
+    httplib::Client client("127.0.0.1", app_->port());
+    auto res = client.Get(path);
+    return res && res->status == 200 ? res->body : std::string();
+  }
+
+  // True when some line of the last scrape matches `pattern` (a regex over the whole line).
+  bool Scraped(const std::string& pattern) {
+    last_ = Get("/metrics");
+    const std::regex re(pattern);
+    std::size_t begin = 0;
+    while (begin < last_.size()) {
+      std::size_t end = last_.find('\n', begin);
+      if (end == std::string::npos) end = last_.size();
+      if (std::regex_match(last_.begin() + begin, last_.begin() + end, re)) return true;
+      begin = end + 1;
+    }
+    return false;
+  }
+
+  MesosSim sim_{LoadMesosScenario("incidents.yml")};
+  std::unique_ptr<App> app_;
+  std::string last_;
+};
+
+TEST_F(DiscoveryTest, EveryFlinkOnMesosClusterIsFoundAndPolledWithoutConfiguringIt) {
+  StartApp(WithDiscovery());
+  ASSERT_TRUE(Eventually([&] {
+    return Scraped(R"(flink_up\{flink_cluster="Flink"\} 1)") &&
+           Scraped(R"(flink_up\{flink_cluster="flink-legacy"\} 1)");
+  }, milliseconds(15000))) << last_;
+  // The standalone cluster has no framework: nothing to find.
+  EXPECT_FALSE(Scraped(R"(flink_up\{flink_cluster="reporting"\}.*)"));
+  // Linked to its framework by id, so the join works without configuration.
+  const std::string id = sim_.FrameworkIdOf("Flink");
+  EXPECT_TRUE(Scraped(R"(flink_cluster_info\{flink_cluster="Flink",.*mesos_cluster="sim",framework_id=")" +
+                      id + R"("\} 1)"))
+      << last_;
+  EXPECT_TRUE(Scraped(R"(flink_taskmanager_info\{flink_cluster="Flink",tm_id="taskmanager-00001",.*agent_id="[^"]+",hostname="10\.16\.[^"]+",mesos_task_state="TASK_RUNNING"\} 1)"))
+      << last_;
+
+  // The model API and the landing page say where the clusters came from.
+  const std::string snapshot = Get("/api/v1/snapshot?flink_cluster=Flink");
+  EXPECT_NE(snapshot.find(R"("origin":"discovered")"), std::string::npos) << snapshot;
+  EXPECT_NE(snapshot.find(R"("mesos_task":{"task_id":"taskmanager-00001","state":"TASK_RUNNING")"),
+            std::string::npos)
+      << snapshot;
+  const std::string page = Get("/");
+  EXPECT_NE(page.find("<td>Flink</td><td>discovered<br><small>via sim</small>"), std::string::npos)
+      << page;
+}
+
+TEST_F(DiscoveryTest, OomKillOfADiscoveredClusterIsJoinedToItsRestart) {
+  StartApp(WithDiscovery());
+  ASSERT_TRUE(Eventually([&] { return Scraped(R"(flink_up\{flink_cluster="Flink"\} 1)"); },
+                         milliseconds(15000)));
+  sim_.At(2 * kMinute + 10 * kSecond);  // taskmanager-00002 OOM-killed at 2:00
+  ASSERT_TRUE(Eventually([&] {
+    return Scraped(R"(flink_cluster_taskmanager_task_failures_total\{flink_cluster="Flink",state="TASK_FAILED",reason="REASON_CONTAINER_LIMITATION_MEMORY"\} 1)") &&
+           Scraped(R"(flink_job_restarts_total\{flink_cluster="Flink",.*\} [1-9].*)");
+  }, milliseconds(15000))) << last_;
+}
+
+TEST_F(DiscoveryTest, AClusterBothConfiguredAndDiscoveredIsPolledOnce) {
+  Config c = WithDiscovery();
+  FlinkClusterConfig configured;
+  configured.name = "flink-main";  // its own name, at the URL the framework registered
+  configured.rest_url = sim_.server.FlinkUrl(0);
+  configured.poll = Quick();
+  c.flink_clusters.push_back(configured);
+  StartApp(c);
+  ASSERT_TRUE(Eventually([&] {
+    return Scraped(R"(flink_up\{flink_cluster="flink-main"\} 1)") &&
+           Scraped(R"(flink_up\{flink_cluster="flink-legacy"\} 1)");
+  }, milliseconds(15000))) << last_;
+  // Let several Mesos polls and discovery rounds pass.
+  std::this_thread::sleep_for(milliseconds(1500));
+  EXPECT_FALSE(Scraped(R"(flink_up\{flink_cluster="Flink"\}.*)")) << last_;
+  // Requests to that JobManager are made by one target only.
+  EXPECT_TRUE(Scraped(R"(flink_mesos_exporter_upstream_requests_total\{code="200",endpoint="/overview",source="flink",target="flink-main"\} [1-9].*)"))
+      << last_;
+  EXPECT_FALSE(Scraped(R"(flink_mesos_exporter_upstream_requests_total\{.*target="Flink"\}.*)"))
+      << last_;
+}
+
+}  // namespace
+}  // namespace fme::testing
