@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The landing page in a real browser. Starts flink-mesos-sim and the exporter on three targets
-# (a Flink cluster whose name needs escaping, a Flink cluster on a closed port, the simulated
-# Mesos cluster), then loads http://127.0.0.1:<port>/ in headless Chromium and checks that the
+# The landing page in a real browser. Starts flink-mesos-sim and the exporter on three configured
+# targets (a Flink cluster whose name needs escaping, a Flink cluster on a closed port, the
+# simulated Mesos cluster) and one discovered from Mesos (flink-legacy; the framework of the
+# first Flink cluster is discovered too, but that cluster is configured, so it is not listed
+# twice), then loads http://127.0.0.1:<port>/ in headless Chromium and checks that the
 # browser logs nothing to its console, that every target is listed with its state, and that a
 # screenshot can be taken; the screenshot is kept as <artifact dir>/landing_page.png.
 # Chromium is required: without it the test fails (scripts/install-deps.sh installs it).
@@ -63,6 +65,7 @@ flink_name='Payments "EU" <prod> & Zürich'
   echo "  - name: sim-mesos"
   echo "    masters:"
   for m in "${masters[@]}"; do echo "      - $m"; done
+  echo "    discover_flink:"
   echo "flink_clusters:"
   echo "  - name: '$flink_name'"
   echo "    rest_url: $flink_url"
@@ -87,6 +90,7 @@ base="http://127.0.0.1:$port"
 want=(
   "flink_up{flink_cluster=\"Payments \\\"EU\\\" <prod> & Zürich\"} 1"
   'flink_up{flink_cluster="batch-down"} 0'
+  'flink_up{flink_cluster="flink-legacy"} 1'
   'mesos_up{mesos_cluster="sim-mesos"} 1'
   'mesos_event_stream_connected{mesos_cluster="sim-mesos"} 1'
 )
@@ -147,17 +151,19 @@ row_has() {  # <name cell as serialized> <what the row must contain>...
     grep -qF -- "$part" <<< "$row" || fail "row of $name lacks '$part': $row"
   done
 }
-row_has 'Payments "EU" &lt;prod&gt; &amp; Zürich' '>UP</span>' '<td>flink</td>' 'Flink 1.13.6' \
-  'jobs: 2 running' "<a href=\"$flink_url\">$flink_url</a>"
+row_has 'Payments "EU" &lt;prod&gt; &amp; Zürich' '>UP</span>' '<td>flink</td>' '<td>static</td>' \
+  'Flink 1.13.6' 'jobs: 2 running' "<a href=\"$flink_url\">$flink_url</a>"
 row_has 'batch-down' '<tr class="down">' '>DOWN</span>' 'no data while down' '<td>never</td>' \
   '<a href="http://127.0.0.1:1">'
 row_has 'sim-mesos' '>UP</span>' '<td>mesos</td>' "leader: ${masters[0]}" 'event stream: connected'
-for part in '<strong>3 targets:</strong>' '>2 UP</span>' '>1 DOWN</span>' '>0 NOT YET POLLED</span>' \
+row_has 'flink-legacy' '>UP</span>' '<td>flink</td>' '<td>discovered<br><small>via sim-mesos</small></td>' \
+  'Flink 1.9.3'
+for part in '<strong>4 targets:</strong>' '>3 UP</span>' '>1 DOWN</span>' '>0 NOT YET POLLED</span>' \
   'href="/metrics"' 'href="/api/v1/snapshot"' 'href="/-/healthy"' 'href="/-/ready"' 'Version '; do
   grep -qF -- "$part" "$tmp/dom.html" || fail "the page lacks '$part'"
 done
 grep -q '<script' "$tmp/dom.html" && fail "the page has a script element"
-[ "$(grep -c '<tr class=' "$tmp/rows")" -eq 3 ] || fail "want 3 target rows, got: $(grep '<tr class=' "$tmp/rows")"
+[ "$(grep -c '<tr class=' "$tmp/rows")" -eq 4 ] || fail "want 4 target rows, got: $(grep '<tr class=' "$tmp/rows")"
 
 # (c) A screenshot: a PNG of the window's size with more in it than a blank page.
 if [ -s "$shot" ]; then
