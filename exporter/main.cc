@@ -88,7 +88,9 @@ int main(int argc, char** argv) {
 
   log::Info("starting flink-mesos-exporter", {{"version", FME_VERSION}, {"revision", FME_REVISION},
                                               {"config", flags->config_file}});
-  App app(std::move(config).value(), web, SystemClock());
+  const std::string config_file = flags->config_file;
+  App app(std::move(config).value(), web, SystemClock(),
+          [config_file] { return LoadConfigFile(config_file); });
   Status st = app.Start();
   if (!st.ok()) return Fail("cannot start", st);
   log::Info("listening", {{"address", web.host + ":" + std::to_string(app.port())},
@@ -98,7 +100,8 @@ int main(int argc, char** argv) {
     int sig = 0;
     sigwait(&signals, &sig);
     if (sig == SIGHUP) {
-      log::Warn("SIGHUP received; configuration reload is not supported yet, restart to apply changes");
+      log::Info("SIGHUP received, reloading the configuration", {{"config", config_file}});
+      app.Reload();  // logs the outcome
       continue;
     }
     log::Info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});

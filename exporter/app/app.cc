@@ -23,78 +23,94 @@ HttpClientOptions ClientOptions(const Config& c) {
   o.connect_timeout = c.http.connect_timeout;
   o.max_body_bytes = c.http.max_response_bytes;
   o.max_redirects = c.http.max_redirects;
-  // Deadlines bound every read; the read timeout only needs to cover the longest poll.
-  o.read_timeout = c.poll.timeout;
-  for (const auto& f : c.flink_clusters) o.read_timeout = std::max(o.read_timeout, f.poll.timeout);
-  for (const auto& m : c.mesos_clusters) {
-    o.read_timeout = std::max(o.read_timeout, m.poll.timeout);
-    if (m.discover_flink) o.read_timeout = std::max(o.read_timeout, m.discover_flink->poll.timeout);
-  }
+  // Only a ceiling: every read is bounded by the time left to its poll's deadline, whatever
+  // poll_timeout a reload sets.
+  o.read_timeout = std::chrono::hours(1);
   o.user_agent = std::string("flink-mesos-exporter/") + FME_VERSION;
   return o;
 }
 
-// A discovered cluster's source together with the HTTP client it sends through, so that both
-// go away when the Poller lets go of the target (after its last poll).
+// A target's source together with the HTTP client it sends through, so that both go away
+// when the Poller lets go of the target (after its last poll).
 class SourceWithClient final : public Source {
  public:
-  SourceWithClient(std::unique_ptr<HttpClient> client, const FlinkClusterConfig& config,
-                   Clock& clock)
-      : client_(std::move(client)), source_(config, *client_, clock) {}
-  const TargetInfo& target() const override { return source_.target(); }
-  Result<Observation> Poll(SteadyTime deadline) override { return source_.Poll(deadline); }
+  template <typename Make>
+  SourceWithClient(std::unique_ptr<HttpClient> client, Make make)
+      : client_(std::move(client)), source_(make(*client_)) {}
+  const TargetInfo& target() const override { return source_->target(); }
+  Result<Observation> Poll(SteadyTime deadline) override { return source_->Poll(deadline); }
 
  private:
   std::unique_ptr<HttpClient> client_;  // declared first: outlives source_
-  FlinkSource source_;
+  std::unique_ptr<Source> source_;
 };
+
+// Whether a Mesos cluster's source must be rebuilt: everything but discovery settings.
+bool SameMesosSource(const MesosClusterConfig& a, const MesosClusterConfig& b) {
+  return a.name == b.name && a.masters == b.masters && a.poll == b.poll && a.auth == b.auth &&
+         a.collect == b.collect;
+}
+
+WebServerOptions WithReload(WebServerOptions web, App* app, bool offered) {
+  if (offered) web.reload = [app] { return app->Reload(); };
+  return web;
+}
 
 }  // namespace
 
-App::App(Config config, WebServerOptions web, Clock& clock)
+App::App(Config config, WebServerOptions web, Clock& clock, ConfigSource reload_from)
     : config_(std::move(config)),
       clock_(clock),
+      reload_from_(std::move(reload_from)),
       http_(std::make_unique<HttplibClient>(ClientOptions(config_))),
       self_(clock, FME_VERSION, FME_REVISION),
       store_(clock),
       cache_(store_, self_),
       poll_log_(clock),
-      server_(std::move(web), cache_, self_, store_, clock),
-      discovery_(config_) {
+      server_(WithReload(std::move(web), this, static_cast<bool>(reload_from_)), cache_, self_,
+              store_, clock),
+      discovery_(std::make_unique<FlinkDiscovery>(config_)) {
   const int targets = static_cast<int>(config_.flink_clusters.size() + config_.mesos_clusters.size());
   pool_ = std::make_unique<ThreadPool>(std::clamp(targets, 1, kMaxPollThreads));
   poller_ = std::make_unique<Poller>(clock_, *pool_, store_, this);
-
-  auto instrumented = [&](const TargetInfo& info) -> HttpClient& {
-    target_clients_.push_back(std::make_unique<InstrumentedHttpClient>(*http_, info, self_));
-    return *target_clients_.back();
-  };
-  for (const auto& m : config_.mesos_clusters) {
-    auto source = std::make_unique<MesosSource>(m, instrumented(MesosSource::TargetFor(m)), clock_);
-    configured_.push_back(source->target());
-    self_.AddTarget(source->target());
-    poller_->AddTarget(std::move(source), m.poll);
-  }
-  for (const auto& f : config_.flink_clusters) {
-    auto source =
-        std::make_unique<FlinkSource>(f, instrumented(FlinkSource::TargetFor(f)), clock_);
-    configured_.push_back(source->target());
-    self_.AddTarget(source->target());
-    poller_->AddTarget(std::move(source), f.poll);
-  }
+  for (const auto& m : config_.mesos_clusters) AddMesos(m);
+  for (const auto& f : config_.flink_clusters) AddFlink(f);
   store_.SetTargets(configured_);
-  const bool discovery = discovery_.enabled();
-  store_.SetListener([this, discovery](const SnapshotPtr&) {
+  store_.SetListener([this](const SnapshotPtr&) {
     cache_.MarkDirty();
-    if (discovery) {
-      std::lock_guard lock(discovery_mu_);
-      discovery_dirty_ = true;
-      discovery_cv_.notify_one();
-    }
+    std::lock_guard lock(discovery_mu_);
+    discovery_dirty_ = true;
+    discovery_cv_.notify_one();
   });
 }
 
 App::~App() { Stop(); }
+
+void App::AddMesos(const MesosClusterConfig& m) {
+  const TargetInfo info = MesosSource::TargetFor(m);
+  self_.AddTarget(info);
+  auto client = std::make_unique<InstrumentedHttpClient>(*http_, info, self_);
+  poller_->AddTarget(std::make_unique<SourceWithClient>(std::move(client),
+                                                        [&](HttpClient& http) {
+                                                          return std::make_unique<MesosSource>(
+                                                              m, http, clock_);
+                                                        }),
+                     m.poll);
+  configured_.push_back(info);
+}
+
+void App::AddFlink(const FlinkClusterConfig& f) {
+  const TargetInfo info = FlinkSource::TargetFor(f);
+  self_.AddTarget(info);
+  auto client = std::make_unique<InstrumentedHttpClient>(*http_, info, self_);
+  poller_->AddTarget(std::make_unique<SourceWithClient>(std::move(client),
+                                                        [&](HttpClient& http) {
+                                                          return std::make_unique<FlinkSource>(
+                                                              f, http, clock_);
+                                                        }),
+                     f.poll);
+  if (f.discovered_from.empty()) configured_.push_back(info);
+}
 
 Status App::Start() {
   cache_.RenderNow();
@@ -102,7 +118,7 @@ Status App::Start() {
   Status st = server_.Start();
   if (!st.ok()) return st;
   poll_thread_ = std::thread([this] { poller_->Run(); });
-  if (discovery_.enabled()) discovery_thread_ = std::thread([this] { DiscoveryLoop(); });
+  discovery_thread_ = std::thread([this] { DiscoveryLoop(); });
   log::Info("started", {{"targets", static_cast<int64_t>(store_.Current()->targets.size())}});
   return Status::Ok();
 }
@@ -122,6 +138,101 @@ void App::Stop() {
   cache_.Stop();
 }
 
+Status App::Reload() {
+  Result<Config> next = reload_from_ ? reload_from_() : Status::Internal("reload is not offered");
+  if (!next.ok()) {
+    self_.SetReloadResult(false);
+    const std::string& all = next.status().message();
+    for (std::size_t start = 0; start < all.size();) {
+      const std::size_t end = std::min(all.find('\n', start), all.size());
+      log::Error("configuration reload rejected; the running configuration stays",
+                 {{"problem", all.substr(start, end - start)}});
+      start = end + 1;
+    }
+    return next.status();
+  }
+  Apply(std::move(next).value());
+  return Status::Ok();
+}
+
+void App::Apply(Config next) {
+  std::lock_guard lock(targets_mu_);
+  if (!(next.http == config_.http)) {
+    log::Warn("global connect_timeout, max_response_size and max_redirects take effect at the "
+              "next restart");
+  }
+  int kept = 0, removed = 0, added = 0;
+  // Mesos clusters, by name: keep the unchanged, replace the changed, drop the gone.
+  for (const MesosClusterConfig& old : config_.mesos_clusters) {
+    auto it = std::find_if(next.mesos_clusters.begin(), next.mesos_clusters.end(),
+                           [&](const MesosClusterConfig& m) { return m.name == old.name; });
+    if (it != next.mesos_clusters.end() && SameMesosSource(old, *it)) continue;
+    poller_->RemoveTarget(SourceKind::kMesos, old.name);
+    self_.RemoveTarget(MesosSource::TargetFor(old));
+    ++removed;
+  }
+  for (const FlinkClusterConfig& old : config_.flink_clusters) {
+    auto it = std::find_if(next.flink_clusters.begin(), next.flink_clusters.end(),
+                           [&](const FlinkClusterConfig& f) { return f.name == old.name; });
+    if (it != next.flink_clusters.end() && *it == old) continue;
+    poller_->RemoveTarget(SourceKind::kFlink, old.name);
+    self_.RemoveTarget(FlinkSource::TargetFor(old));
+    ++removed;
+  }
+  const Config previous = std::exchange(config_, std::move(next));
+  configured_.clear();
+  std::vector<const MesosClusterConfig*> new_mesos;
+  std::vector<const FlinkClusterConfig*> new_flink;
+  for (const MesosClusterConfig& m : config_.mesos_clusters) {
+    auto it = std::find_if(previous.mesos_clusters.begin(), previous.mesos_clusters.end(),
+                           [&](const MesosClusterConfig& o) { return o.name == m.name; });
+    if (it != previous.mesos_clusters.end() && SameMesosSource(*it, m)) {
+      configured_.push_back(MesosSource::TargetFor(m));
+      ++kept;
+    } else {
+      new_mesos.push_back(&m);
+    }
+  }
+  for (const FlinkClusterConfig& f : config_.flink_clusters) {
+    auto it = std::find_if(previous.flink_clusters.begin(), previous.flink_clusters.end(),
+                           [&](const FlinkClusterConfig& o) { return o.name == f.name; });
+    if (it != previous.flink_clusters.end() && *it == f) {
+      configured_.push_back(FlinkSource::TargetFor(f));
+      ++kept;
+    } else {
+      new_flink.push_back(&f);
+    }
+  }
+  // A configured Flink cluster may now have the name of a discovered one: the discovered one
+  // goes (and comes back under its unique name in the round below).
+  for (const FlinkClusterConfig* f : new_flink) {
+    if (auto d = discovered_.find(f->name); d != discovered_.end()) {
+      poller_->RemoveTarget(SourceKind::kFlink, d->first);
+      self_.RemoveTarget(FlinkSource::TargetFor(d->second));
+      discovered_.erase(d);
+    }
+  }
+  // The store first: a poll result for a target it does not know would be dropped.
+  std::vector<TargetInfo> infos = configured_;
+  for (const auto* m : new_mesos) infos.push_back(MesosSource::TargetFor(*m));
+  for (const auto* f : new_flink) infos.push_back(FlinkSource::TargetFor(*f));
+  for (const auto& [name, d] : discovered_) infos.push_back(FlinkSource::TargetFor(d));
+  store_.SetTargets(infos);
+  pool_->Grow(std::min(static_cast<int>(infos.size()), kMaxPollThreads));
+  for (const auto* m : new_mesos) AddMesos(*m);
+  for (const auto* f : new_flink) AddFlink(*f);
+  added = static_cast<int>(new_mesos.size() + new_flink.size());
+
+  // Discovery follows the new settings: recomputed from the current state right away.
+  discovery_ = std::make_unique<FlinkDiscovery>(config_);
+  discovery_->Update(*store_.Current(), clock_.Now());
+  ApplyDiscoveryLocked();
+  self_.SetReloadResult(true);
+  log::Info("configuration reloaded", {{"kept", static_cast<int64_t>(kept)},
+                                       {"replaced_or_removed", static_cast<int64_t>(removed)},
+                                       {"added", static_cast<int64_t>(added)}});
+}
+
 void App::DiscoveryLoop() {
   for (;;) {
     {
@@ -131,52 +242,50 @@ void App::DiscoveryLoop() {
       if (discovery_stop_) return;
       discovery_dirty_ = false;
     }
-    if (discovery_.Update(*store_.Current(), clock_.Now())) ApplyDiscovery();
-    for (const std::string& problem : discovery_.TakeProblems()) {
+    std::lock_guard lock(targets_mu_);
+    if (!discovery_->enabled()) continue;
+    if (discovery_->Update(*store_.Current(), clock_.Now())) ApplyDiscoveryLocked();
+    for (const std::string& problem : discovery_->TakeProblems()) {
       log::Warn("framework looks like Flink but cannot be polled", {{"err", problem}});
     }
   }
 }
 
-void App::ApplyDiscovery() {
-  const std::vector<FlinkClusterConfig>& wanted = discovery_.targets();
-  auto wanted_as = [&](const TargetInfo& info) {
-    return std::any_of(wanted.begin(), wanted.end(), [&](const FlinkClusterConfig& c) {
-      return c.name == info.name && c.rest_url == info.url &&
-             c.mesos_framework == info.mesos_framework && c.discovered_from == info.discovered_from;
-    });
-  };
+void App::PublishTargetsLocked() {
+  std::vector<TargetInfo> all = configured_;
+  for (const auto& [name, d] : discovered_) all.push_back(FlinkSource::TargetFor(d));
+  store_.SetTargets(all);
+  pool_->Grow(std::min(static_cast<int>(all.size()), kMaxPollThreads));
+}
+
+void App::ApplyDiscoveryLocked() {
+  const std::vector<FlinkClusterConfig>& wanted = discovery_->targets();
   for (auto it = discovered_.begin(); it != discovered_.end();) {
-    if (wanted_as(it->second)) {
+    const bool still = std::any_of(wanted.begin(), wanted.end(),
+                                   [&](const FlinkClusterConfig& c) { return c == it->second; });
+    if (still) {
       ++it;
       continue;
     }
     poller_->RemoveTarget(SourceKind::kFlink, it->first);
-    self_.RemoveTarget(it->second);
+    self_.RemoveTarget(FlinkSource::TargetFor(it->second));
     log::Info("discovered Flink cluster dropped",
               {{"target", it->first}, {"mesos_cluster", it->second.discovered_from},
                {"framework_id", it->second.mesos_framework}});
     it = discovered_.erase(it);
   }
-
   std::vector<const FlinkClusterConfig*> added;
-  std::vector<TargetInfo> all = configured_;
   for (const FlinkClusterConfig& c : wanted) {
-    all.push_back(FlinkSource::TargetFor(c));
-    if (discovered_.count(c.name) == 0) added.push_back(&c);
+    if (discovered_.count(c.name) != 0) continue;
+    discovered_.emplace(c.name, c);
+    added.push_back(&c);
   }
-  // The store first: a poll result for a target it does not know would be dropped.
-  store_.SetTargets(all);
-  pool_->Grow(std::min(static_cast<int>(all.size()), kMaxPollThreads));
+  PublishTargetsLocked();  // the store first, as in Apply()
   for (const FlinkClusterConfig* c : added) {
-    const TargetInfo info = FlinkSource::TargetFor(*c);
-    self_.AddTarget(info);
-    auto client = std::make_unique<InstrumentedHttpClient>(*http_, info, self_);
-    poller_->AddTarget(std::make_unique<SourceWithClient>(std::move(client), *c, clock_), c->poll);
-    discovered_.emplace(info.name, info);
+    AddFlink(*c);
     log::Info("discovered Flink cluster",
-              {{"target", info.name}, {"url", info.url}, {"mesos_cluster", info.discovered_from},
-               {"framework_id", info.mesos_framework}});
+              {{"target", c->name}, {"url", c->rest_url}, {"mesos_cluster", c->discovered_from},
+               {"framework_id", c->mesos_framework}});
   }
 }
 

@@ -4,15 +4,18 @@
 //                          │                                                   │
 //                          └──OnPollDone──> SelfMetrics, rate-limited logs     └──> WebServer
 //
-// With discovery configured, a discovery thread follows the Mesos clusters' state in the
-// store and adds or removes Flink targets (Poller, SnapshotStore, SelfMetrics) as frameworks
-// come and go; the store listener only wakes it.
+// Targets change at runtime in two ways, both under one lock: a reload (SIGHUP or POST
+// /-/reload) replaces the configured targets that were added, removed or changed and leaves the
+// others (and their series) alone; the discovery thread follows the Mesos clusters' state in
+// the store and adds or removes discovered Flink targets. Each target's source owns its HTTP
+// client, so both go when the Poller lets go of the target.
 //
-// Owns everything it builds; Start() returns once the server listens and polling has begun,
-// Stop() shuts down in reverse order. Not thread-safe itself (main() drives it).
+// Start() returns once the server listens and polling has begun, Stop() shuts down in reverse
+// order. Start/Stop are called by one thread (main); Reload() may be called from any thread.
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,36 +37,52 @@ namespace fme {
 
 class App final : public PollObserver {
  public:
-  App(Config config, WebServerOptions web, Clock& clock);
+  // Reads the configuration again for a reload; unset: reloading is not offered.
+  using ConfigSource = std::function<Result<Config>()>;
+
+  App(Config config, WebServerOptions web, Clock& clock, ConfigSource reload_from = {});
   ~App() override;
 
   Status Start();
   void Stop();
   int port() const { return server_.port(); }
 
+  // Reads the configuration from the ConfigSource and applies it. A configuration that does
+  // not load is rejected whole: the running one stays, the reload gauge goes to 0 and the
+  // returned Status says why (also logged).
+  Status Reload();
+  // Applies an already loaded configuration.
+  void Apply(Config next);
+
   void OnPollDone(const TargetInfo& target, const PollOutcome& outcome) override;
 
  private:
   void DiscoveryLoop();
-  // Makes the polled Flink targets match discovery_.targets().
-  void ApplyDiscovery();
+  // Makes the polled discovered targets match discovery_.targets(). Needs targets_mu_.
+  void ApplyDiscoveryLocked();
+  // Publishes configured + discovered targets to the store. Needs targets_mu_.
+  void PublishTargetsLocked();
+  void AddMesos(const MesosClusterConfig& m);
+  void AddFlink(const FlinkClusterConfig& f);
 
-  Config config_;
+  Config config_;  // guarded by targets_mu_ after Start()
   Clock& clock_;
+  ConfigSource reload_from_;
   std::unique_ptr<HttpClient> http_;
   SelfMetrics self_;
   SnapshotStore store_;
   ExpositionCache cache_;
   RateLimitedLog poll_log_;
-  std::vector<std::unique_ptr<HttpClient>> target_clients_;
   std::unique_ptr<ThreadPool> pool_;
   std::unique_ptr<Poller> poller_;
   WebServer server_;
   std::thread poll_thread_;
 
-  std::vector<TargetInfo> configured_;  // every target from the config file
-  FlinkDiscovery discovery_;
-  std::map<std::string, TargetInfo> discovered_;  // polled discovered targets, by name
+  std::mutex targets_mu_;  // serialises reloads and discovery rounds
+  std::vector<TargetInfo> configured_;                   // guarded by targets_mu_
+  std::unique_ptr<FlinkDiscovery> discovery_;            // guarded by targets_mu_
+  std::map<std::string, FlinkClusterConfig> discovered_;  // polled ones by name; targets_mu_
+
   std::thread discovery_thread_;
   std::mutex discovery_mu_;
   std::condition_variable discovery_cv_;

@@ -60,7 +60,21 @@ SelfMetrics::SelfMetrics(Clock& clock, std::string version, std::string revision
                   .Name("flink_mesos_exporter_series")
                   .Help("Series in the last rendered snapshot, excluding these self-metrics.")
                   .Register(*registry_)
-                  .Add({})) {
+                  .Add({})),
+      reload_successful_(prometheus::BuildGauge()
+                             .Name("flink_mesos_exporter_config_last_reload_successful")
+                             .Help("Whether the last configuration reload succeeded (1) or was "
+                                   "rejected (0); the running configuration stays on failure.")
+                             .Register(*registry_)
+                             .Add({})),
+      reload_success_time_(
+          prometheus::BuildGauge()
+              .Name("flink_mesos_exporter_config_last_reload_success_timestamp_seconds")
+              .Help("When the configuration was last loaded successfully (Unix time).")
+              .Register(*registry_)
+              .Add({})) {
+  reload_successful_.Set(1);
+  reload_success_time_.Set(ToUnixSeconds(clock_.Now()));
   prometheus::BuildGauge()
       .Name("flink_mesos_exporter_build_info")
       .Help("Version and revision the exporter was built from; always 1.")
@@ -162,6 +176,12 @@ void SelfMetrics::CountRequest(const TargetInfo& target, const std::string& endp
   labels["endpoint"] = endpoint;
   labels["code"] = code;
   if (auto* c = TrackedCounter(requests_, target, labels)) c->Increment();
+  Changed();
+}
+
+void SelfMetrics::SetReloadResult(bool ok) {
+  reload_successful_.Set(ok ? 1 : 0);
+  if (ok) reload_success_time_.Set(ToUnixSeconds(clock_.Now()));
   Changed();
 }
 

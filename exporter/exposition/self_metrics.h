@@ -49,6 +49,9 @@ class SelfMetrics final : public PollObserver {
   // `code` is the HTTP status, or the error kind when none came.
   void CountRequest(const TargetInfo& target, const std::string& endpoint, const std::string& code);
 
+  // Outcome of a configuration reload. The configuration read at start counts as a success.
+  void SetReloadResult(bool ok);
+
   // Series count of the last rendered snapshot body.
   void SetSeries(double series);
 
@@ -84,6 +87,8 @@ class SelfMetrics final : public PollObserver {
   prometheus::Family<prometheus::Counter>& endpoint_errors_;
   prometheus::Family<prometheus::Counter>& series_dropped_;
   prometheus::Gauge& series_;
+  prometheus::Gauge& reload_successful_;
+  prometheus::Gauge& reload_success_time_;
   std::mutex track_mu_;
   std::map<std::pair<SourceKind, std::string>, TargetSeries> tracked_;  // guarded by track_mu_
   std::set<std::pair<SourceKind, std::string>> removed_;                // guarded by track_mu_

@@ -174,6 +174,25 @@ void WebServer::InstallRoutes() {
   s.Patch(kSnapshotApiPath, method_not_allowed);
   s.Delete(kSnapshotApiPath, method_not_allowed);
 
+  if (options_.reload) {
+    // Like Prometheus: POST only, so that a crawler following links cannot trigger it.
+    s.Post("/-/reload", [this](const httplib::Request&, httplib::Response& res) {
+      Status st = options_.reload();
+      if (st.ok()) {
+        res.set_content("configuration reloaded\n", "text/plain; charset=utf-8");
+      } else {
+        res.status = 500;
+        res.set_content("configuration rejected, the running one stays:\n" + st.message() + "\n",
+                        "text/plain; charset=utf-8");
+      }
+    });
+    s.Get("/-/reload", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 405;
+      res.set_header("Allow", "POST");
+      res.set_content("use POST to reload the configuration\n", "text/plain; charset=utf-8");
+    });
+  }
+
   s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.status == 404) res.set_content("404 page not found\n", "text/plain; charset=utf-8");
   });

@@ -11,6 +11,7 @@
 // Start() binds (port 0 picks a free port, see port()) and serves on a background thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -34,6 +35,9 @@ struct WebServerOptions {
   int worker_threads = 8;
   std::string version;
   std::string revision;
+  // POST /-/reload: re-reads the configuration; an error is answered with 500 and its text.
+  // Unset: the endpoint answers 404.
+  std::function<Status()> reload;
 };
 
 // Parses a listen address: ":22105", "127.0.0.1:0", "[::1]:9000", "host:port".

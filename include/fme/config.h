@@ -19,12 +19,16 @@ struct PollSettings {
   Duration interval = std::chrono::seconds(15);
   Duration timeout = std::chrono::seconds(10);  // per poll; must not exceed interval
   double jitter = 0.1;  // each interval is stretched or shrunk by up to this fraction
+
+  bool operator==(const PollSettings&) const = default;
 };
 
 struct HttpSettings {
   Duration connect_timeout = std::chrono::seconds(5);
   std::size_t max_response_bytes = 64u << 20;
   int max_redirects = 5;
+
+  bool operator==(const HttpSettings&) const = default;
 };
 
 // What to fetch from a Flink cluster, and how gently.
@@ -46,6 +50,8 @@ struct FlinkCollectSettings {
   // traces, at most once per vertex per interval.
   bool backpressure_sampling = false;
   Duration backpressure_sampling_interval = std::chrono::minutes(1);
+
+  bool operator==(const FlinkCollectSettings&) const = default;
 };
 
 struct FlinkClusterConfig {
@@ -60,6 +66,8 @@ struct FlinkClusterConfig {
   std::string mesos_framework;
   // Set only for clusters found by discovery: the Mesos cluster they were found through.
   std::string discovered_from;
+
+  bool operator==(const FlinkClusterConfig&) const = default;
 };
 
 // Where per-agent, per-framework and per-task state comes from.
@@ -81,6 +89,8 @@ struct MesosCollectSettings {
   // every 15 s), and the longest wait between reconnection attempts.
   Duration event_stream_idle_timeout = std::chrono::seconds(75);
   Duration reconnect_backoff_max = std::chrono::minutes(1);
+
+  bool operator==(const MesosCollectSettings&) const = default;
 };
 
 // Flink clusters found through a Mesos cluster's frameworks (its `discover_flink` block).
@@ -97,6 +107,8 @@ struct FlinkDiscoveryConfig {
   PollSettings poll;  // for every discovered cluster
   HttpAuth auth;
   FlinkCollectSettings collect;
+
+  bool operator==(const FlinkDiscoveryConfig&) const = default;
 };
 
 struct MesosClusterConfig {
@@ -106,6 +118,8 @@ struct MesosClusterConfig {
   HttpAuth auth;
   MesosCollectSettings collect;
   std::optional<FlinkDiscoveryConfig> discover_flink;  // absent: no discovery
+
+  bool operator==(const MesosClusterConfig&) const = default;
 };
 
 struct Config {

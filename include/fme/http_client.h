@@ -33,6 +33,8 @@ struct HttpAuth {
   // How the token is sent: "Authorization: Bearer <t>", or DC/OS Admin Router's
   // "Authorization: token=<t>".
   bool dcos_token_scheme = false;
+
+  bool operator==(const HttpAuth&) const = default;
 };
 
 // Lets another thread end a streaming request at once (shutdown, leader change). Thread-safe.

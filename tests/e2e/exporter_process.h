@@ -103,6 +103,9 @@ class ExporterProcess {
   std::string ReadLog() const;
 
   int port() const { return port_; }
+  pid_t pid() const { return process_.pid(); }
+  // The configuration file the process was started on (rewrite it to test reloads).
+  std::string config_path() const { return dir_.path() + "/exporter.yml"; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   const std::string& dir() const { return dir_.path(); }
 

@@ -53,6 +53,7 @@ const std::set<std::string>& VolatileFamilies() {
   static const std::set<std::string> kFamilies = {
       "flink_mesos_exporter_poll_duration_seconds",
       "flink_mesos_exporter_last_success_timestamp_seconds",
+      "flink_mesos_exporter_config_last_reload_success_timestamp_seconds",
       "flink_mesos_exporter_snapshot_age_seconds",
       "flink_mesos_exporter_upstream_requests_total",
       "mesos_event_stream_last_event_timestamp_seconds",
