@@ -144,7 +144,10 @@ int main(int argc, char** argv) {
   std::printf("mesos:  %s (masters:", server.MesosUrl().c_str());
   const auto names = engine->Read([](const World& w) {
     std::vector<std::string> n;
-    for (const auto& c : w.flink) n.push_back(c.name + (c.on_mesos ? " (on Mesos, " : " (standalone, ") + c.version + ")");
+    for (const auto& c : w.flink) {
+      const std::string as = c.framework_name != c.name ? " as framework " + c.framework_name : "";
+      n.push_back(c.name + (c.on_mesos ? " (on Mesos" + as + ", " : " (standalone, ") + c.version + ")");
+    }
     return n;
   });
   for (std::size_t i = 0; i < sizes.masters; ++i) std::printf(" %s", server.MasterUrl(i).c_str());

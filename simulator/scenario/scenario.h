@@ -45,10 +45,12 @@ struct JobSpec {
 };
 
 struct FlinkClusterSpec {
-  std::string name = "flink";  // framework name on Mesos ("Flink" or a DC/OS service name)
+  std::string name = "flink";  // the cluster's name; also its framework name on Mesos by default
   int count = 1;               // >1: "<name>-<n>" copies
   std::string version = "1.13.6";
   bool on_mesos = true;
+  std::string framework_name;  // on Mesos: the framework name to register with; "" = `name`
+  Millis start_at = 0;         // on Mesos: offset at which the JobManager comes up and registers
   int taskmanagers = 2;        // raised when the jobs need more slots
   int slots = 4;
   double tm_cpus = 2;
@@ -65,7 +67,7 @@ struct IncidentSpec {
   std::string cluster, job, vertex, taskmanager, agent, task, framework, message, version, mode;
   std::optional<int> master;   // leader_failover: new leader index
   double ratio = 0.8;          // backpressure
-  int count = 1;               // scale_up
+  int count = 1;               // scale_up, task_leak
   Millis interval = 10000;     // health_check
   Millis downtime = 0;         // leader_failover (no leader), upgrade (JobManager down)
   std::optional<bool> healthy; // health_check: fixed value; unset = alternate

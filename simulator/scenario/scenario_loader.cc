@@ -145,7 +145,9 @@ JobSpec ParseJob(const YAML::Node& n) {
 }
 
 FlinkClusterSpec ParseCluster(const YAML::Node& n) {
-  CheckKeys(n, {"name", "count", "version", "on_mesos", "taskmanagers", "slots", "tm_cpus", "tm_mem_mb", "jobs"},
+  CheckKeys(n,
+            {"name", "count", "version", "on_mesos", "framework_name", "start_at", "taskmanagers", "slots", "tm_cpus",
+             "tm_mem_mb", "jobs"},
             "flink[]");
   FlinkClusterSpec c;
   for (auto it = n.begin(); it != n.end(); ++it) {
@@ -159,6 +161,8 @@ FlinkClusterSpec ParseCluster(const YAML::Node& n) {
         Fail(v, "'version' must look like 1.13.6");
       }
     } else if (k == "on_mesos") c.on_mesos = Bool(v, k);
+    else if (k == "framework_name") c.framework_name = Name(v, k);
+    else if (k == "start_at") c.start_at = Duration(v, k);
     else if (k == "taskmanagers") c.taskmanagers = static_cast<int>(Int(v, k, 0, 100'000));
     else if (k == "slots") c.slots = static_cast<int>(Int(v, k, 1, 1024));
     else if (k == "tm_cpus") c.tm_cpus = Double(v, k, 0, 1e4);
@@ -167,6 +171,10 @@ FlinkClusterSpec ParseCluster(const YAML::Node& n) {
       if (!v.IsSequence()) Fail(v, "'jobs' must be a list");
       for (const auto& j : v) c.jobs.push_back(ParseJob(j));
     }
+  }
+  // Both describe the cluster's Mesos framework: a standalone cluster has none.
+  for (const char* key : {"framework_name", "start_at"}) {
+    if (n[key] && !c.on_mesos) Fail(n[key], std::string("'") + key + "' needs on_mesos: true");
   }
   return c;
 }
@@ -187,6 +195,9 @@ const std::map<std::string, std::set<std::string>>& IncidentKeys() {
       {"upgrade", {"cluster", "version", "downtime"}},
       {"scale_up", {"cluster", "count"}},
       {"health_check", {"cluster", "taskmanager", "task", "interval", "healthy"}},
+      {"taskmanager_zombie", {"cluster", "taskmanager"}},
+      {"task_leak", {"cluster", "count"}},
+      {"framework_teardown", {"cluster"}},
   };
   return keys;
 }
@@ -237,6 +248,9 @@ IncidentSpec ParseIncident(const YAML::Node& n) {
     else if (k == "healthy") inc.healthy = Bool(v, k);
   }
   if (inc.until >= 0 && inc.until <= inc.at) Fail(n["until"], "'until' must be after 'at'");
+  if (inc.type == "framework_teardown" && n["until"]) {
+    Fail(n["until"], "'until' does not apply to framework_teardown (a removed framework never comes back)");
+  }
   if (inc.type == "health_check" && inc.interval < 100) Fail(n["interval"], "'interval' must be at least 100ms");
   if (inc.type == "health_check" && inc.task.empty() && inc.taskmanager.empty()) {
     Fail(n, "health_check needs 'task' or 'cluster' + 'taskmanager'");
@@ -316,7 +330,14 @@ Scenario ParseRoot(const YAML::Node& root) {
     } else if (k == "mesos") ParseMesos(v, s);
     else if (k == "flink") {
       if (!v.IsSequence()) Fail(v, "'flink' must be a list of clusters");
-      for (const auto& c : v) s.flink.push_back(ParseCluster(c));
+      std::set<std::string> names;
+      for (const auto& c : v) {
+        s.flink.push_back(ParseCluster(c));
+        // Incidents and listeners name clusters; framework names may repeat (framework_name).
+        if (!names.insert(s.flink.back().name).second) {
+          Fail(c["name"] ? c["name"] : c, "duplicate Flink cluster name '" + s.flink.back().name + "'");
+        }
+      }
     } else if (k == "timeline") {
       if (!v.IsSequence()) Fail(v, "'timeline' must be a list");
       for (const auto& i : v) s.incidents.push_back(ParseIncident(i));

@@ -272,7 +272,10 @@ std::string SimServer::PortsJson() const {
                           {"rest_url", i < flink_ports_.size() ? FlinkUrl(i) : c.rest_url},
                           {"version", c.version},
                           {"on_mesos", c.on_mesos}};
-      if (c.on_mesos) e["framework_id"] = c.framework_id;
+      if (c.on_mesos) {
+        e["framework_id"] = c.framework_id;
+        e["framework_name"] = c.framework_name;
+      }
       flink.push_back(std::move(e));
     }
     j["flink"] = flink;

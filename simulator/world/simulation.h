@@ -3,13 +3,16 @@
 //
 // Split over several files: simulation_build.cc (initial world), simulation_step.cc (Flink
 // metrics, checkpoints, TaskManagers), simulation_mesos.cc (Mesos task/agent/framework mutations
-// and their v1 events), simulation_incidents.cc (the scripted timeline).
+// and their v1 events), simulation_incidents.cc (the scripted timeline), simulation_discovery.cc
+// (what tests discovery and the TaskManager <-> task join: late registration, teardown, zombies,
+// leaked tasks).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -20,6 +23,9 @@
 #include "world/world.h"
 
 namespace fme::sim {
+
+std::string PadNumber(int n, int width);                           // 7, 5 -> "00007"
+std::string CopyName(const std::string& base, int i, int count);  // copy i of count: "<base>-001"
 
 class Simulation {
  public:
@@ -57,15 +63,20 @@ class Simulation {
 
   struct ClusterRuntime {
     FlinkClusterSpec spec;
-    int framework = -1;  // index in world.mesos.frameworks when on Mesos
+    int framework = -1;  // index in world.mesos.frameworks once registered with Mesos
     int next_tm = 1;     // next taskmanager-NNNNN number
     int unreachable = 0; // incidents currently holding the JobManager down
+    std::optional<Framework> pending;  // start_at: the framework it will register as
+    std::set<std::string> zombies;     // TaskManagers Flink still lists although their task ended
+    bool torn_down = false;            // framework_teardown: gone for good
   };
 
   // ------------------------------------------------------------ build (simulation_build.cc)
   void BuildMesos();
   void BuildFlink();
   void BuildCluster(const FlinkClusterSpec& spec, const std::string& name);
+  void AssignLateFrameworkIds();  // start_at clusters: ids in registration order, registration scheduled
+  int TaskManagerCount(const FlinkClusterSpec& spec) const;  // raised to fit the jobs' slots
   Job MakeJob(std::size_t cluster, const JobSpec& spec, const std::string& name, Millis start, bool restored);
   Task MakeTask(std::size_t framework, std::size_t agent, const std::string& id, const std::string& name,
                 const Resources& res, Millis launched, bool with_executor);
@@ -100,6 +111,9 @@ class Simulation {
   TaskStatusRecord Status(const std::string& state, const std::string& source, const std::string& reason,
                           const std::string& message);
   void LaunchTaskManagers(std::size_t cluster, int count, Millis delay);
+  std::string NextTaskManagerId(std::size_t cluster);  // "taskmanager-NNNNN", numbering continues
+  Resources TaskManagerResources(std::size_t cluster) const;
+  bool FrameworkRegistered(std::size_t cluster) const;  // registered and not torn down
   int AgentIndex(const std::string& agent_id) const;
 
   // ------------------------------------------------------------ incidents (simulation_incidents.cc)
@@ -123,6 +137,14 @@ class Simulation {
   void Upgrade(std::size_t cluster, const std::string& version, Millis downtime);
   void LeaderFailover(std::optional<int> to, Millis downtime);
   void HealthCheck(const IncidentSpec& inc, Millis t, int n);
+
+  // ------------------------------------------------------------ discovery (simulation_discovery.cc)
+  void RegisterLateFramework(std::size_t cluster);
+  void FrameworkTeardown(const IncidentSpec& inc, std::size_t cluster);
+  void TaskManagerZombie(const IncidentSpec& inc, std::size_t cluster);
+  void ZombieDropped(const IncidentSpec& inc, std::size_t cluster);
+  void TaskLeak(const IncidentSpec& inc, std::size_t cluster);
+  void LeakKilled(const IncidentSpec& inc, std::size_t cluster);
   std::optional<std::size_t> ClusterIndex(const std::string& name) const;
   Job* FindJob(std::size_t cluster, const std::string& name);  // newest non-terminal, else newest
   JobRuntime* Runtime(const Job& job);
@@ -141,6 +163,8 @@ class Simulation {
   std::multimap<std::pair<Millis, uint64_t>, std::function<void()>> schedule_;
   uint64_t schedule_seq_ = 0;
   std::vector<std::string> warnings_;
+  // Tasks an incident acted on at its start, for its end (zombie TaskManager, leaked tasks).
+  std::map<const IncidentSpec*, std::vector<std::string>> incident_tasks_;
 };
 
 }  // namespace fme::sim

@@ -24,16 +24,6 @@ std::string Revision(const std::string& version) {
   return r.Hex(7) + " @ 2024-01-01T00:00:00+01:00";
 }
 
-std::string PadNumber(int n, int width) {
-  auto s = std::to_string(n);
-  if (static_cast<int>(s.size()) < width) s.insert(0, static_cast<std::size_t>(width) - s.size(), '0');
-  return s;
-}
-
-std::string CopyName(const std::string& base, int i, int count) {
-  return count > 1 ? base + "-" + PadNumber(i + 1, count >= 1000 ? 4 : 3) : base;
-}
-
 std::vector<std::string> VertexNames(const JobSpec& spec) {
   if (!spec.vertex_names.empty()) return spec.vertex_names;
   static const char* kOps[] = {
@@ -62,6 +52,16 @@ std::vector<std::string> VertexNames(const JobSpec& spec) {
 }
 
 }  // namespace
+
+std::string PadNumber(int n, int width) {
+  auto s = std::to_string(n);
+  if (static_cast<int>(s.size()) < width) s.insert(0, static_cast<std::size_t>(width) - s.size(), '0');
+  return s;
+}
+
+std::string CopyName(const std::string& base, int i, int count) {
+  return count > 1 ? base + "-" + PadNumber(i + 1, count >= 1000 ? 4 : 3) : base;
+}
 
 Simulation::Simulation(const Scenario& scenario, Millis start, World& world)
     : scenario_(scenario), w_(world), rng_(scenario.seed), start_(start), next_step_(start + scenario.step) {
@@ -193,6 +193,31 @@ void Simulation::BuildFlink() {
       for (int i = 0; i < spec.count; ++i) BuildCluster(spec, CopyName(spec.name, i, spec.count));
     }
   }
+  AssignLateFrameworkIds();
+}
+
+void Simulation::AssignLateFrameworkIds() {
+  // The master numbers frameworks in registration order: late ones after every framework of the
+  // start, by start_at. Known now so that the ports file can name them before they register.
+  std::vector<std::size_t> late;
+  for (std::size_t ci = 0; ci < clusters_.size(); ++ci) {
+    if (clusters_[ci].pending) late.push_back(ci);
+  }
+  std::stable_sort(late.begin(), late.end(), [this](std::size_t a, std::size_t b) {
+    return clusters_[a].spec.start_at < clusters_[b].spec.start_at;
+  });
+  for (std::size_t ci : late) {
+    auto& crt = clusters_[ci];
+    crt.pending->id = cluster_prefix_ + "-" + PadNumber(next_framework_++, 4);
+    w_.flink[ci].framework_id = crt.pending->id;
+    Schedule(start_ + crt.spec.start_at, [this, ci] { RegisterLateFramework(ci); });
+  }
+}
+
+int Simulation::TaskManagerCount(const FlinkClusterSpec& spec) const {
+  int slots_needed = 0;
+  for (const auto& j : spec.jobs) slots_needed += j.parallelism * j.count;
+  return std::max(spec.taskmanagers, (slots_needed + spec.slots - 1) / spec.slots);
 }
 
 void Simulation::BuildCluster(const FlinkClusterSpec& spec, const std::string& name) {
@@ -203,29 +228,35 @@ void Simulation::BuildCluster(const FlinkClusterSpec& spec, const std::string& n
   c.dialect = DialectForVersion(spec.version);
   c.on_mesos = spec.on_mesos && !w_.mesos.agents.empty();
   Millis max_uptime = 0;
-  int slots_needed = 0;
-  for (const auto& j : spec.jobs) {
-    max_uptime = std::max(max_uptime, j.uptime);
-    slots_needed += j.parallelism * j.count;
-  }
+  for (const auto& j : spec.jobs) max_uptime = std::max(max_uptime, j.uptime);
   c.jobmanager_start = start_ - max_uptime - rng_.Int(2 * kMinute, 30 * kMinute);
   const std::size_t ci = w_.flink.size();
   ClusterRuntime rt;
   rt.spec = spec;
+  // start_at: nothing runs yet; the JobManager comes up, registers and submits its jobs then.
+  const bool late = c.on_mesos && spec.start_at > 0;
 
-  const int tms = std::max(spec.taskmanagers, (slots_needed + spec.slots - 1) / spec.slots);
+  const int tms = late ? 0 : TaskManagerCount(spec);
   if (c.on_mesos) {
+    c.framework_name = spec.framework_name.empty() ? name : spec.framework_name;
     Framework f;
-    f.id = cluster_prefix_ + "-" + PadNumber(next_framework_++, 4);
-    f.name = name;
+    f.name = c.framework_name;
     f.user = "flink";
     f.hostname = w_.mesos.agents[static_cast<std::size_t>(rng_.Int(0, static_cast<int64_t>(w_.mesos.agents.size()) - 1))]
                      .hostname;
     f.registered_time = c.jobmanager_start + rng_.Int(3000, 9000);
     f.failover_timeout = DialectForVersion(spec.version) == FlinkDialect::k1_4 ? 600 : 604800;
-    w_.mesos.frameworks.push_back(f);
-    rt.framework = static_cast<int>(w_.mesos.frameworks.size() - 1);
-    c.framework_id = f.id;
+    if (late) {
+      rt.pending = f;  // its id comes with the other late ones (AssignLateFrameworkIds)
+      rt.unreachable = 1;
+      c.reachable = false;
+      c.jobmanager_start = start_ + spec.start_at;
+    } else {
+      f.id = cluster_prefix_ + "-" + PadNumber(next_framework_++, 4);
+      w_.mesos.frameworks.push_back(f);
+      rt.framework = static_cast<int>(w_.mesos.frameworks.size() - 1);
+      c.framework_id = f.id;
+    }
   }
   w_.flink.push_back(std::move(c));
   clusters_.push_back(std::move(rt));
@@ -252,7 +283,7 @@ void Simulation::BuildCluster(const FlinkClusterSpec& spec, const std::string& n
   }
 
   for (const auto& js : spec.jobs) {
-    for (int i = 0; i < js.count; ++i) {
+    for (int i = 0; i < js.count && !late; ++i) {
       const std::string jname = CopyName(js.name, i, js.count);
       Job job = MakeJob(ci, js, jname, start_ - js.uptime, false);
       auto& jrt = jobs_[job.id];
@@ -372,16 +403,26 @@ void Simulation::ValidateTimeline() {
       if (!ci) fail("no Flink cluster named '" + inc.cluster + "'");
     }
     if (!inc.job.empty() && ci) {
-      const auto& jobs = w_.flink[*ci].jobs;
-      auto it = std::find_if(jobs.begin(), jobs.end(), [&](const Job& j) { return j.name == inc.job; });
-      if (it == jobs.end()) fail("no job named '" + inc.job + "' in cluster '" + inc.cluster + "'");
+      // Checked against the spec: a cluster with start_at has not submitted its jobs yet.
+      const JobSpec* spec = nullptr;
+      for (const auto& js : clusters_[*ci].spec.jobs) {
+        for (int i = 0; i < js.count; ++i) {
+          if (CopyName(js.name, i, js.count) == inc.job) spec = &js;
+        }
+      }
+      if (!spec) fail("no job named '" + inc.job + "' in cluster '" + inc.cluster + "'");
       if (!inc.vertex.empty()) {
+        const auto names = VertexNames(*spec);
         bool found = false;
-        for (std::size_t v = 0; v < it->vertices.size(); ++v) {
-          found |= it->vertices[v].name == inc.vertex || std::to_string(v) == inc.vertex;
+        for (std::size_t v = 0; v < names.size(); ++v) {
+          found |= names[v] == inc.vertex || std::to_string(v) == inc.vertex;
         }
         if (!found) fail("no vertex '" + inc.vertex + "' (index or name) in job '" + inc.job + "'");
       }
+    }
+    if ((inc.type == "taskmanager_zombie" || inc.type == "task_leak" || inc.type == "framework_teardown") && ci &&
+        !w_.flink[*ci].on_mesos) {
+      fail("cluster '" + inc.cluster + "' is not on Mesos");
     }
     if (!inc.agent.empty()) {
       bool found = false;

@@ -161,9 +161,16 @@ void Simulation::StartIncident(const IncidentSpec& inc) {
                SubmitFromSavepoint(c, name, spec, std::move(sp), w_.now + 1000);
              });
   } else if (type == "upgrade") {
+    if (w_.flink[*ci].on_mesos && !FrameworkRegistered(*ci)) return Warn(inc, "framework not registered");
     Upgrade(*ci, inc.version, inc.downtime > 0 ? inc.downtime : 30'000);
   } else if (type == "scale_up") {
     LaunchTaskManagers(*ci, inc.count, 0);
+  } else if (type == "taskmanager_zombie") {
+    TaskManagerZombie(inc, *ci);
+  } else if (type == "task_leak") {
+    TaskLeak(inc, *ci);
+  } else if (type == "framework_teardown") {
+    FrameworkTeardown(inc, *ci);
   } else if (type == "health_check") {
     // Periodic: each run schedules the next one (the schedule holds the only strong reference).
     auto n = std::make_shared<int>(0);
@@ -201,6 +208,10 @@ void Simulation::EndIncident(const IncidentSpec& inc) {
     auto& crt = clusters_[*ci];
     crt.unreachable = std::max(0, crt.unreachable - 1);
     w_.flink[*ci].reachable = crt.unreachable == 0;
+  } else if (type == "taskmanager_zombie") {
+    ZombieDropped(inc, *ci);
+  } else if (type == "task_leak") {
+    LeakKilled(inc, *ci);
   } else if (type == "agent_lost") {
     for (auto& agent : w_.mesos.agents) {
       if (agent.state != AgentState::kUnreachable) continue;
@@ -395,6 +406,7 @@ void Simulation::Upgrade(std::size_t cluster, const std::string& version, Millis
     const int tm_count = static_cast<int>(c.taskmanagers.size());
     const auto tms = c.taskmanagers;
     c.taskmanagers.clear();
+    crt.zombies.clear();
     if (c.on_mesos) {
       for (const auto& tm : tms) {
         UpdateTask(c.framework_id, tm.id,

@@ -137,16 +137,28 @@ void Simulation::UpdateTask(const std::string& framework_id, const std::string& 
   while (m.completed_tasks.size() > m.max_completed_tasks) m.completed_tasks.pop_front();
 }
 
+std::string Simulation::NextTaskManagerId(std::size_t cluster) {
+  return "taskmanager-" + PadNumber(clusters_[cluster].next_tm++, 5);
+}
+
+Resources Simulation::TaskManagerResources(std::size_t cluster) const {
+  const auto& spec = clusters_[cluster].spec;
+  return Resources{spec.tm_cpus, 0, spec.tm_mem_mb, 0, "[31000-31001]"};
+}
+
+bool Simulation::FrameworkRegistered(std::size_t cluster) const {
+  const int fi = clusters_[cluster].framework;
+  return fi >= 0 && !w_.mesos.frameworks[static_cast<std::size_t>(fi)].completed;
+}
+
 void Simulation::LaunchTaskManagers(std::size_t cluster, int count, Millis delay) {
-  auto& crt = clusters_[cluster];
   for (int i = 0; i < count; ++i) {
     if (w_.flink[cluster].on_mesos) {
-      std::string id = std::to_string(crt.next_tm++);
-      id = "taskmanager-" + std::string(id.size() < 5 ? 5 - id.size() : 0, '0') + id;
+      const std::string id = NextTaskManagerId(cluster);
       Schedule(w_.now + delay, [this, cluster, id] {
-        const auto& spec = clusters_[cluster].spec;
-        const Resources res{spec.tm_cpus, 0, spec.tm_mem_mb, 0, "[31000-31001]"};
-        LaunchTask(static_cast<std::size_t>(clusters_[cluster].framework), PickAgent(), id, id, res,
+        if (!FrameworkRegistered(cluster)) return;  // not yet registered, or torn down meanwhile
+        LaunchTask(static_cast<std::size_t>(clusters_[cluster].framework), PickAgent(), id, id,
+                   TaskManagerResources(cluster),
                    [this, cluster](const Task& task) {
                      const int ai = AgentIndex(task.agent_id);
                      const std::string host =

@@ -46,7 +46,10 @@ void Simulation::Step(Millis t) {
       auto* rt = Runtime(job);
       if (rt) StepJob(cluster, job, *rt, t);
     }
-    for (auto& tm : cluster.taskmanagers) StepTaskManager(tm, t);
+    const auto& zombies = clusters_[ci].zombies;
+    for (auto& tm : cluster.taskmanagers) {
+      if (!zombies.count(tm.id)) StepTaskManager(tm, t);  // a zombie's heartbeat and JVM figures freeze
+    }
     RecomputeSlots(ci);
   }
 }

@@ -156,13 +156,14 @@ struct TaskManager {
 };
 
 struct FlinkCluster {
-  std::string name;      // the simulated cluster's name (framework name on Mesos)
+  std::string name;      // the simulated cluster's name (scenario name, unique)
   std::string version;   // "1.13.6"
   std::string revision;  // "b2ca390 @ 2022-02-03T14:54:22+01:00"
   FlinkDialect dialect = FlinkDialect::k1_13;
   std::string rest_url;  // http://127.0.0.1:<port>[/prefix], as served
   bool on_mesos = true;
-  std::string framework_id;  // when on Mesos
+  std::string framework_id;    // when on Mesos (also before a late cluster has registered)
+  std::string framework_name;  // when on Mesos: the framework name (the cluster's name by default)
   bool reachable = true;     // false: the JobManager's port refuses/hangs (see faults)
   Millis jobmanager_start = 0;
   std::vector<TaskManager> taskmanagers;

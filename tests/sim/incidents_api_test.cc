@@ -280,6 +280,96 @@ TEST_F(IncidentsApiTest, TaskManagerOomKillInMesosAndFlink) {
   }
 }
 
+// ------------------------------------------------------------------ 2:30-3:30 zombie TaskManager
+
+TEST_F(IncidentsApiTest, ZombieTaskManagerFailedInMesosStillInFlink) {
+  const std::string fw = FrameworkId("Flink");
+  const std::string zombie = "taskmanager-00004";
+  const std::string key = "master/task_failed/source_executor/reason_executor_terminated";
+  const std::string jid = JobId("Flink", "clickstream-enrichment");
+  auto listed = [&] {
+    const Json tms = FlinkJson("Flink", "/taskmanagers");
+    for (const auto& tm : tms["taskmanagers"]) {
+      if (tm["id"] == zombie) return tm;
+    }
+    return Json();
+  };
+  auto num_restarts = [&] {
+    const Json m = FlinkJson("Flink", "/jobs/" + jid + "/metrics", {{"get", "numRestarts"}});
+    return m.empty() ? std::string() : m[0]["value"].get<std::string>();
+  };
+
+  At(150 * kSec - kSec);
+  ASSERT_NE(FindTask(GetTasks()["tasks"], fw, zombie), nullptr);
+  EXPECT_EQ(Counter(key), 0.0);
+  EXPECT_EQ(num_restarts(), "1");  // the OOM kill at 2:00
+
+  At(150 * kSec);
+  const Json tasks = GetTasks();
+  EXPECT_EQ(FindTask(tasks["tasks"], fw, zombie), nullptr);
+  const Json* t = FindTask(tasks["completed_tasks"], fw, zombie);
+  ASSERT_NE(t, nullptr);
+  const Json& last = (*t)["statuses"].back();
+  EXPECT_EQ(last["state"], "TASK_FAILED");
+  EXPECT_EQ(last["source"], "SOURCE_EXECUTOR");
+  EXPECT_EQ(last["reason"], "REASON_EXECUTOR_TERMINATED");
+  EXPECT_EQ(Counter(key), 1.0);
+  const Json v0 = Parse(MesosGet(Leader(), "/master/tasks"));
+  bool failed_in_v0 = false;
+  for (const auto& task : v0["tasks"]) {
+    failed_in_v0 |= task["framework_id"] == fw && task["id"] == zombie && task["state"] == "TASK_FAILED";
+  }
+  EXPECT_TRUE(failed_in_v0);
+  // Flink still lists it, heartbeat frozen; the job keeps running, nothing restarts.
+  const Json tm = listed();
+  ASSERT_FALSE(tm.is_null());
+  At(3 * kMin + 29 * kSec);
+  const Json later = listed();
+  ASSERT_FALSE(later.is_null());
+  EXPECT_EQ(later["timeSinceLastHeartbeat"], tm["timeSinceLastHeartbeat"]);
+  EXPECT_EQ(FlinkJson("Flink", "/jobs/" + jid)["state"], "RUNNING");
+  EXPECT_EQ(num_restarts(), "1");
+  EXPECT_EQ(FindTask(GetTasks()["tasks"], fw, "taskmanager-00005"), nullptr);  // no replacement
+
+  At(3 * kMin + 30 * kSec);
+  EXPECT_TRUE(listed().is_null());  // dropped by Flink
+  EXPECT_EQ(FlinkJson("Flink", "/jobs/" + jid)["state"], "RUNNING");
+  EXPECT_EQ(num_restarts(), "1");
+}
+
+// ------------------------------------------------------------------ 2:45-3:45 leaked task
+
+TEST_F(IncidentsApiTest, LeakedTaskOfFlinkLegacyNeverInFlink) {
+  const std::string fw = FrameworkId("flink-legacy");
+  const std::string leak = "taskmanager-00003";
+  auto in_flink = [&] {
+    const Json tms = FlinkJson("flink-legacy", "/taskmanagers");
+    for (const auto& tm : tms["taskmanagers"]) {
+      if (tm["id"] == leak) return true;
+    }
+    return false;
+  };
+  At(165 * kSec - kSec);
+  EXPECT_EQ(FindTask(GetTasks()["tasks"], fw, leak), nullptr);
+
+  At(170 * kSec);
+  const Json running = GetTasks();
+  const Json* t = FindTask(running["tasks"], fw, leak);
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ((*t)["state"], "TASK_RUNNING");
+  EXPECT_FALSE(in_flink());
+
+  At(225 * kSec);
+  const Json done = GetTasks();
+  EXPECT_EQ(FindTask(done["tasks"], fw, leak), nullptr);
+  t = FindTask(done["completed_tasks"], fw, leak);
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ((*t)["state"], "TASK_KILLED");
+  EXPECT_EQ((*t)["statuses"].back()["reason"], "REASON_TASK_KILLED_DURING_LAUNCH");
+  EXPECT_EQ(Counter("master/task_killed/source_executor/reason_task_killed_during_launch"), 1.0);
+  EXPECT_FALSE(in_flink());
+}
+
 // ------------------------------------------------------------------ 3:00-5:00 stall, 3:30-6:00 timeouts
 
 TEST_F(IncidentsApiTest, SessionizationCheckpointsStall) {

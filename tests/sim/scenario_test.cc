@@ -23,7 +23,7 @@ void ExpectError(const std::string& yaml, int line, const std::string& fragment)
 }
 
 TEST(ScenarioLoader, ShippedScenariosLoad) {
-  for (const char* name : {"healthy", "incidents", "upgrade", "scale"}) {
+  for (const char* name : {"healthy", "incidents", "upgrade", "scale", "discovery"}) {
     const auto r = LoadScenarioFile(std::string(FME_SIM_SCENARIOS_DIR) + "/" + name + ".yml");
     ASSERT_TRUE(r.ok()) << r.error;
     EXPECT_EQ(r.scenario->name, name);
@@ -64,6 +64,109 @@ TEST(ScenarioLoader, IncidentsTimeline) {
   ASSERT_EQ(r.scenario->faults.size(), 1u);
   EXPECT_EQ(r.scenario->faults[0].at, 570'000);
   EXPECT_EQ(r.scenario->faults[0].status, 503);
+}
+
+TEST(ScenarioLoader, DiscoveryContents) {
+  const auto r = LoadScenarioFile(std::string(FME_SIM_SCENARIOS_DIR) + "/discovery.yml");
+  ASSERT_TRUE(r.ok()) << r.error;
+  const auto& f = r.scenario->flink;
+  ASSERT_EQ(f.size(), 6u);
+  EXPECT_EQ(f[0].name, "flink-a");
+  EXPECT_EQ(f[0].framework_name, "Flink");
+  EXPECT_EQ(f[1].name, "flink-b");
+  EXPECT_EQ(f[1].framework_name, "Flink");
+  EXPECT_EQ(f[2].name, "flink-late");
+  EXPECT_EQ(f[2].start_at, 60'000);
+  EXPECT_TRUE(f[2].framework_name.empty());
+  EXPECT_EQ(f[0].start_at, 0);
+  EXPECT_FALSE(f[5].on_mesos);
+  const auto& inc = r.scenario->incidents;
+  ASSERT_EQ(inc.size(), 3u);
+  EXPECT_EQ(inc[0].type, "taskmanager_zombie");
+  EXPECT_EQ(inc[0].at, 90'000);
+  EXPECT_EQ(inc[0].until, 240'000);
+  EXPECT_EQ(inc[0].taskmanager, "taskmanager-00002");
+  EXPECT_EQ(inc[1].type, "task_leak");
+  EXPECT_EQ(inc[1].count, 1);
+  EXPECT_EQ(inc[1].until, 300'000);
+  EXPECT_EQ(inc[2].type, "framework_teardown");
+  EXPECT_EQ(inc[2].cluster, "flink-doomed");
+  EXPECT_EQ(inc[2].until, -1);
+}
+
+TEST(ScenarioLoader, IncidentsTimelineHasAZombieAndALeak) {
+  const auto r = LoadScenarioFile(std::string(FME_SIM_SCENARIOS_DIR) + "/incidents.yml");
+  ASSERT_TRUE(r.ok()) << r.error;
+  int zombies = 0, leaks = 0;
+  for (const auto& inc : r.scenario->incidents) {
+    if (inc.type == "taskmanager_zombie") {
+      ++zombies;
+      EXPECT_EQ(inc.cluster, "Flink");
+      EXPECT_EQ(inc.at, 150'000);
+      EXPECT_EQ(inc.until, 210'000);
+    }
+    if (inc.type == "task_leak") {
+      ++leaks;
+      EXPECT_EQ(inc.cluster, "flink-legacy");
+      EXPECT_EQ(inc.at, 165'000);
+      EXPECT_EQ(inc.until, 225'000);
+    }
+  }
+  EXPECT_EQ(zombies, 1);
+  EXPECT_EQ(leaks, 1);
+}
+
+TEST(ScenarioLoader, FrameworkKeysOfClusters) {
+  const auto ok = Parse(R"(mesos: {agents: 2}
+flink:
+  - {name: a, framework_name: Flink, start_at: 1m30s}
+  - {name: b, framework_name: Flink}
+)");
+  ASSERT_TRUE(ok.ok()) << ok.error;
+  EXPECT_EQ(ok.scenario->flink[0].framework_name, "Flink");
+  EXPECT_EQ(ok.scenario->flink[0].start_at, 90'000);
+  EXPECT_EQ(ok.scenario->flink[1].start_at, 0);
+
+  ExpectError("mesos: {agents: 2}\nflink:\n  - {name: a, framework_nam: Flink}\n", 3,
+              "unknown key 'framework_nam' in flink[]");
+  ExpectError("mesos: {agents: 2}\nflink:\n  - {name: a, framework_name: \"\"}\n", 3,
+              "'framework_name' must not be empty");
+  ExpectError("mesos: {agents: 2}\nflink:\n  - {name: a, start_at: soon}\n", 3, "'start_at' must be a duration");
+  ExpectError("mesos: {agents: 2}\nflink:\n  - name: a\n    on_mesos: false\n    start_at: 1m\n", 5,
+              "'start_at' needs on_mesos: true");
+  ExpectError("mesos: {agents: 2}\nflink:\n  - {name: a, framework_name: Flink, on_mesos: false}\n", 3,
+              "'framework_name' needs on_mesos: true");
+  // Framework names may repeat; cluster names may not (incidents and listeners name them).
+  ExpectError("mesos: {agents: 2}\nflink:\n  - {name: a, framework_name: Flink}\n  - {name: a}\n", 4,
+              "duplicate Flink cluster name 'a'");
+}
+
+TEST(ScenarioLoader, DiscoveryIncidentErrors) {
+  const std::string base = "mesos: {agents: 2}\nflink:\n  - {name: a, jobs: [{name: j}]}\ntimeline:\n";
+  const auto ok = Parse(base +
+                        "  - {at: 1m, until: 2m, type: taskmanager_zombie, cluster: a, taskmanager: tm-2}\n"
+                        "  - {at: 1m, type: task_leak, cluster: a, count: 3}\n"
+                        "  - {at: 3m, type: framework_teardown, cluster: a}\n");
+  ASSERT_TRUE(ok.ok()) << ok.error;
+  EXPECT_EQ(ok.scenario->incidents[1].count, 3);
+  EXPECT_EQ(Parse(base + "  - {at: 1m, type: task_leak, cluster: a}\n").scenario->incidents[0].count, 1);
+
+  ExpectError(base + "  - {at: 1m, type: taskmanager_zombie, cluster: a, count: 2}\n", 5,
+              "unknown key 'count' in timeline entry of type taskmanager_zombie (allowed: at, cluster, taskmanager, "
+              "type, until)");
+  ExpectError(base + "  - {at: 1m, type: task_leak, cluster: a, taskmanager: taskmanager-00001}\n", 5,
+              "unknown key 'taskmanager' in timeline entry of type task_leak");
+  ExpectError(base + "  - {at: 1m, type: task_leak, cluster: a, count: 0}\n", 5, "'count' = 0 out of range");
+  ExpectError(base + "  - {at: 1m, type: task_leak, cluster: a, count: some}\n", 5, "'count' must be an integer");
+  ExpectError(base + "  - {at: 1m, type: framework_teardown, cluster: a, job: j}\n", 5,
+              "unknown key 'job' in timeline entry of type framework_teardown");
+  ExpectError(base + "  - {at: 1m, until: 2m, type: framework_teardown, cluster: a}\n", 5,
+              "'until' does not apply to framework_teardown");
+  for (const char* type : {"taskmanager_zombie", "task_leak", "framework_teardown"}) {
+    ExpectError(base + "  - {at: 1m, type: " + type + "}\n", 5, std::string(type) + " needs 'cluster'");
+  }
+  ExpectError(base + "  - {at: 2m, until: 1m, type: taskmanager_zombie, cluster: a}\n", 5,
+              "'until' must be after 'at'");
 }
 
 TEST(ScenarioLoader, Durations) {

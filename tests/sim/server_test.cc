@@ -1,6 +1,7 @@
 // The HTTP layer, in-process on port 0: Flink and Mesos endpoints through httplib::Client, the
 // SUBSCRIBE stream (RecordIO framing, SUBSCRIBED + HEARTBEAT first, events in scenario order,
-// health-check duplicates, end on leader failover), the admin API and every fault type.
+// health-check duplicates, end on leader failover), the admin API, every fault type, and
+// discovery.yml on the wire (ports file framework names, late registration, teardown).
 // Simulated time is frozen (speed 0) and moved by POST /admin/advance; waits on the stream are
 // bounded by real-time deadlines, nothing sleeps for a fixed time.
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include <condition_variable>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -21,6 +23,10 @@
 #include "scenario/scenario_loader.h"
 #include "server/sim_server.h"
 #include "world/engine.h"
+
+#ifndef FME_SIM_SCENARIOS_DIR
+#define FME_SIM_SCENARIOS_DIR "config/scenarios"
+#endif
 
 namespace fme::sim {
 namespace {
@@ -170,8 +176,11 @@ class SimServerTest : public ::testing::Test {
   void SetUp() override {
     auto r = ParseScenario(kScenario, "server-test");
     ASSERT_TRUE(r.ok()) << r.error;
+    StartWith(*r.scenario);
+  }
+  void StartWith(const Scenario& scenario) {
     clock_ = std::make_unique<SimClock>(kStart, 0.0);
-    engine_ = std::make_unique<Engine>(*r.scenario, [this] { return clock_->Now(); });
+    engine_ = std::make_unique<Engine>(scenario, [this] { return clock_->Now(); });
     ServerOptions opts;
     opts.ports_file = PortsFile();
     server_ = std::make_unique<SimServer>(*engine_, *clock_, opts);
@@ -535,6 +544,134 @@ TEST_F(SimServerTest, StopEndsStreamsAndHangs) {
   EXPECT_TRUE(sub.WaitEnd());
   hung.join();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+}
+
+// ------------------------------------------------------------------ discovery.yml on the wire
+
+class DiscoveryServerTest : public SimServerTest {
+ protected:
+  void SetUp() override {
+    auto r = LoadScenarioFile(std::string(FME_SIM_SCENARIOS_DIR) + "/discovery.yml");
+    ASSERT_TRUE(r.ok()) << r.error;
+    Scenario s = *r.scenario;
+    s.start = kStart;
+    StartWith(s);
+  }
+  // World indices of the scenario's clusters (on Mesos first, in file order).
+  static constexpr std::size_t kA = 0, kB = 1, kLate = 2, kDoomed = 3, kReporting = 5;
+
+  nlohmann::json MesosJson(const std::string& path) {
+    auto res = Mesos().Get(path);
+    if (!res || res->status != 200) {
+      ADD_FAILURE() << path << ": " << (res ? res->body : "no answer");
+      return nlohmann::json();
+    }
+    return nlohmann::json::parse(res->body);
+  }
+};
+
+// The first frame after `from` of that type for which `match` holds; null when the stream
+// ends or stays silent (bounded by Subscriber::WaitFrames).
+nlohmann::json WaitForFrame(Subscriber& sub, std::size_t from, const std::string& type,
+                            const std::function<bool(const nlohmann::json&)>& match) {
+  for (std::size_t n = from + 1;; ++n) {
+    const auto frames = sub.WaitFrames(n);
+    if (frames.size() < n) return nlohmann::json();
+    if (TypeOf(frames[n - 1]) != type) continue;
+    auto j = nlohmann::json::parse(frames[n - 1]);
+    if (match(j)) return j;
+  }
+}
+
+TEST_F(DiscoveryServerTest, PortsFileNamesEveryClustersFramework) {
+  std::ifstream in(PortsFile());
+  ASSERT_TRUE(in);
+  const auto ports = nlohmann::json::parse(in);
+  const auto& flink = ports["flink"];
+  ASSERT_EQ(flink.size(), 6u);
+  EXPECT_EQ(flink[kA]["name"], "flink-a");
+  EXPECT_EQ(flink[kA]["framework_name"], "Flink");
+  EXPECT_EQ(flink[kB]["name"], "flink-b");
+  EXPECT_EQ(flink[kB]["framework_name"], "Flink");
+  EXPECT_NE(flink[kA]["framework_id"], flink[kB]["framework_id"]);
+  EXPECT_EQ(flink[kLate]["framework_name"], "flink-late");
+  EXPECT_FALSE(flink[kLate]["framework_id"].get<std::string>().empty());  // known before it registers
+  EXPECT_EQ(flink[kReporting]["on_mesos"], false);
+  EXPECT_FALSE(flink[kReporting].contains("framework_id"));
+  EXPECT_FALSE(flink[kReporting].contains("framework_name"));
+  auto admin = Mesos().Get("/admin/ports");
+  ASSERT_TRUE(admin);
+  EXPECT_EQ(nlohmann::json::parse(admin->body), ports);
+
+  // Two frameworks named Flink, each pointing at its own JobManager.
+  const auto frameworks = MesosJson("/m1/master/frameworks");
+  int named_flink = 0;
+  for (const auto& f : frameworks["frameworks"]) {
+    if (f["name"] != "Flink") continue;
+    ++named_flink;
+    const std::size_t i = f["id"] == flink[kA]["framework_id"] ? kA : kB;
+    EXPECT_EQ(f["id"], flink[i]["framework_id"]);
+    EXPECT_EQ(f["webui_url"], server_->FlinkUrl(i));
+  }
+  EXPECT_EQ(named_flink, 2);
+}
+
+TEST_F(DiscoveryServerTest, LateRegistrationAndTeardownOnTheWire) {
+  const std::string late = engine_->Read([](const World& w) { return w.flink[kLate].framework_id; });
+  const std::string doomed = engine_->Read([](const World& w) { return w.flink[kDoomed].framework_id; });
+  EXPECT_FALSE(Flink(kLate).Get("/overview"));  // not up yet: connection reset
+  ASSERT_TRUE(Flink(kDoomed).Get("/overview"));
+
+  Subscriber sub(server_->mesos_port(), "/m1/api/v1");
+  auto frames = sub.WaitFrames(2);
+  ASSERT_GE(frames.size(), 2u);
+  const auto snapshot = nlohmann::json::parse(frames[0]);
+  for (const auto& f : snapshot["subscribed"]["get_state"]["get_frameworks"]["frameworks"]) {
+    EXPECT_NE(f["framework_info"]["id"]["value"], late);
+  }
+
+  // 1:00: FRAMEWORK_ADDED (with the JobManager's URL), then its TaskManagers' TASK_ADDED.
+  Advance(61);
+  const auto added = WaitForFrame(sub, 2, "FRAMEWORK_ADDED", [&](const nlohmann::json& e) {
+    return e["framework_added"]["framework"]["framework_info"]["id"]["value"] == late;
+  });
+  ASSERT_FALSE(added.is_null());
+  EXPECT_EQ(added["framework_added"]["framework"]["framework_info"]["name"], "flink-late");
+  EXPECT_EQ(added["framework_added"]["framework"]["framework_info"]["webui_url"], server_->FlinkUrl(kLate));
+  const auto task = WaitForFrame(sub, 2, "TASK_ADDED", [&](const nlohmann::json& e) {
+    return e["task_added"]["task"]["framework_id"]["value"] == late;
+  });
+  ASSERT_FALSE(task.is_null());
+  EXPECT_EQ(task["task_added"]["task"]["task_id"]["value"], "taskmanager-00001");
+  auto up = Flink(kLate).Get("/overview");
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->status, 200);
+
+  // 3:00: the doomed framework's tasks are killed, FRAMEWORK_REMOVED follows; its JobManager is gone.
+  Advance(120);
+  const auto removed = WaitForFrame(sub, 2, "FRAMEWORK_REMOVED", [&](const nlohmann::json& e) {
+    return e["framework_removed"]["framework_info"]["id"]["value"] == doomed;
+  });
+  ASSERT_FALSE(removed.is_null());
+  EXPECT_EQ(removed["framework_removed"]["framework_info"]["name"], "flink-doomed");
+  EXPECT_FALSE(Flink(kDoomed).Get("/overview"));
+  const auto frameworks = MesosJson("/m1/master/frameworks");
+  bool active = false, completed = false;
+  for (const auto& f : frameworks["frameworks"]) active |= f["id"] == doomed;
+  for (const auto& f : frameworks["completed_frameworks"]) completed |= f["id"] == doomed;
+  EXPECT_FALSE(active);
+  EXPECT_TRUE(completed);
+
+  // A new subscriber's snapshot agrees.
+  Subscriber again(server_->mesos_port(), "/m1/api/v1");
+  const auto state = nlohmann::json::parse(again.WaitFrames(1).at(0))["subscribed"]["get_state"];
+  bool late_active = false, doomed_completed = false;
+  for (const auto& f : state["get_frameworks"]["frameworks"]) late_active |= f["framework_info"]["id"]["value"] == late;
+  for (const auto& f : state["get_frameworks"]["completed_frameworks"]) {
+    doomed_completed |= f["framework_info"]["id"]["value"] == doomed;
+  }
+  EXPECT_TRUE(late_active);
+  EXPECT_TRUE(doomed_completed);
 }
 
 }  // namespace
