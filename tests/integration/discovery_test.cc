@@ -28,6 +28,8 @@ PollSettings Quick() {
 
 class DiscoveryTest : public ::testing::Test {
  protected:
+  explicit DiscoveryTest(const std::string& scenario = "incidents.yml")
+      : sim_(LoadMesosScenario(scenario)) {}
   void SetUp() override { ASSERT_TRUE(sim_.Start()); }
   void TearDown() override {
     if (app_) app_->Stop();
@@ -74,7 +76,7 @@ class DiscoveryTest : public ::testing::Test {
     return false;
   }
 
-  MesosSim sim_{LoadMesosScenario("incidents.yml")};
+  MesosSim sim_;
   std::unique_ptr<App> app_;
   std::string last_;
 };
@@ -136,6 +138,85 @@ TEST_F(DiscoveryTest, AClusterBothConfiguredAndDiscoveredIsPolledOnce) {
   EXPECT_TRUE(Scraped(R"(flink_mesos_exporter_upstream_requests_total\{code="200",endpoint="/overview",source="flink",target="flink-main"\} [1-9].*)"))
       << last_;
   EXPECT_FALSE(Scraped(R"(flink_mesos_exporter_upstream_requests_total\{.*target="Flink"\}.*)"))
+      << last_;
+}
+
+// The discovery scenario: two clusters registered as framework "Flink", one found only by its
+// TaskManager tasks, one that registers at 1:00, one torn down at 3:00, a zombie TaskManager
+// and a leaked TaskManager task.
+class DiscoveryScenarioTest : public DiscoveryTest {
+ protected:
+  DiscoveryScenarioTest() : DiscoveryTest("discovery.yml") {}
+
+  std::string FrameworkIdOfCluster(const std::string& cluster) {
+    return sim_.engine.Read([&](const sim::World& w) {
+      for (const sim::FlinkCluster& c : w.flink) {
+        if (c.name == cluster) return c.framework_id;
+      }
+      return std::string();
+    });
+  }
+};
+
+TEST_F(DiscoveryScenarioTest, SameNameFrameworksAreTwoClustersNamedByTheirIds) {
+  StartApp(WithDiscovery());
+  const std::string a = "Flink@" + FrameworkIdOfCluster("flink-a");
+  const std::string b = "Flink@" + FrameworkIdOfCluster("flink-b");
+  ASSERT_NE(a, b);
+  ASSERT_TRUE(Eventually([&] {
+    return Scraped(R"(flink_up\{flink_cluster=")" + a + R"("\} 1)") &&
+           Scraped(R"(flink_up\{flink_cluster=")" + b + R"("\} 1)") &&
+           Scraped(R"(flink_up\{flink_cluster="analytics"\} 1)");
+  }, milliseconds(15000))) << last_;
+  // Each is polled at its own JobManager: different versions.
+  EXPECT_TRUE(Scraped(R"(flink_cluster_info\{flink_cluster=")" + a + R"(",version="1\.13\.6".*)"));
+  EXPECT_TRUE(Scraped(R"(flink_cluster_info\{flink_cluster=")" + b + R"(",version="1\.9\.3".*)"));
+  EXPECT_FALSE(Scraped(R"(flink_up\{flink_cluster="Flink"\}.*)"));
+}
+
+TEST_F(DiscoveryScenarioTest, LateFrameworkIsPickedUpAndTornDownOneDisappears) {
+  StartApp(WithDiscovery());
+  ASSERT_TRUE(Eventually([&] { return Scraped(R"(flink_up\{flink_cluster="flink-doomed"\} 1)"); },
+                         milliseconds(15000))) << last_;
+  EXPECT_FALSE(Scraped(R"(flink_up\{flink_cluster="flink-late"\}.*)"));
+
+  sim_.At(1 * kMinute + 15 * kSecond);  // flink-late registered at 1:00, its job runs by 1:07
+  ASSERT_TRUE(Eventually([&] { return Scraped(R"(flink_up\{flink_cluster="flink-late"\} 1)"); },
+                         milliseconds(15000))) << last_;
+
+  sim_.At(3 * kMinute + 5 * kSecond);  // flink-doomed torn down at 3:00
+  ASSERT_TRUE(Eventually([&] {
+    return !Scraped(R"(flink_up\{flink_cluster="flink-doomed"\}.*)");
+  }, milliseconds(15000))) << last_;
+  // Nothing of it is left, its self-metrics included.
+  EXPECT_EQ(last_.find("\"flink-doomed\""), std::string::npos) << last_;
+  EXPECT_TRUE(Scraped(R"(flink_up\{flink_cluster="flink-late"\} 1)"));
+}
+
+TEST_F(DiscoveryScenarioTest, ZombieAndLeakedTaskShowOnTheirSides) {
+  StartApp(WithDiscovery());
+  const std::string a = "Flink@" + FrameworkIdOfCluster("flink-a");
+  const std::string b = "Flink@" + FrameworkIdOfCluster("flink-b");
+  ASSERT_TRUE(Eventually([&] {
+    return Scraped(R"(flink_cluster_taskmanagers_unmatched\{flink_cluster=")" + a +
+                   R"(",side="flink_only"\} 0)");
+  }, milliseconds(15000))) << last_;
+
+  sim_.At(2 * kMinute + 30 * kSecond);  // zombie since 1:30 on flink-a, leak since 2:00 on flink-b
+  ASSERT_TRUE(Eventually([&] {
+    return Scraped(R"(flink_cluster_taskmanagers_unmatched\{flink_cluster=")" + a +
+                   R"(",side="flink_only"\} 1)") &&
+           Scraped(R"(flink_cluster_taskmanagers_unmatched\{flink_cluster=")" + b +
+                   R"(",side="mesos_only"\} 1)");
+  }, milliseconds(15000))) << last_;
+  // Only those sides: the zombie cluster has no leak, the leaking cluster no zombie.
+  EXPECT_TRUE(Scraped(R"(flink_cluster_taskmanagers_unmatched\{flink_cluster=")" + a +
+                      R"(",side="mesos_only"\} 0)"));
+  EXPECT_TRUE(Scraped(R"(flink_cluster_taskmanagers_unmatched\{flink_cluster=")" + b +
+                      R"(",side="flink_only"\} 0)"));
+  // The zombie's joined info shows its dead Mesos task.
+  EXPECT_TRUE(Scraped(R"(flink_taskmanager_info\{flink_cluster=")" + a +
+                      R"(",tm_id="taskmanager-00002",.*mesos_task_state="TASK_FAILED"\} 1)"))
       << last_;
 }
 
