@@ -39,6 +39,9 @@ class SourceWithClient final : public Source {
       : client_(std::move(client)), source_(make(*client_)) {}
   const TargetInfo& target() const override { return source_->target(); }
   Result<Observation> Poll(SteadyTime deadline) override { return source_->Poll(deadline); }
+  void SetChangeListener(std::function<void()> changed) override {
+    source_->SetChangeListener(std::move(changed));
+  }
 
  private:
   std::unique_ptr<HttpClient> client_;  // declared first: outlives source_

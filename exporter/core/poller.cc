@@ -25,8 +25,22 @@ void Poller::AddTarget(std::unique_ptr<Source> source, PollSettings settings) {
   std::uniform_real_distribution<double> spread(0.0, 0.1);
   entry->next_due = clock_.Steady() + std::chrono::duration_cast<Duration>(
                                           settings.interval * spread(rng_));
+  entry->source->SetChangeListener(
+      [this, weak = std::weak_ptr<Entry>(entry)] { PollEarly(weak); });
   entries_.push_back(std::move(entry));
   cv_.notify_all();  // Run() may be waiting for a later target
+}
+
+void Poller::PollEarly(const std::weak_ptr<Entry>& weak) {
+  std::shared_ptr<Entry> e = weak.lock();
+  if (!e) return;
+  std::lock_guard lock(mu_);
+  // A failing target keeps its backoff: early polls are for fresh news from a live upstream.
+  if (e->removed || stopping_ || e->early_due || e->failures > 0) return;
+  // Never sooner than the gap after the last start; a poll in flight takes the change along
+  // only if it reads the source after it, so one more is due after it in any case.
+  e->early_due = std::max(clock_.Steady(), e->last_start + kMinEarlyPollGap);
+  cv_.notify_all();
 }
 
 bool Poller::RemoveTarget(SourceKind kind, const std::string& name) {
@@ -46,6 +60,16 @@ Duration Poller::Jittered(const PollSettings& s) {
   return std::chrono::duration_cast<Duration>(s.interval * (1.0 + dist(rng_)));
 }
 
+Duration Poller::Backoff(const PollSettings& s, int failures) {
+  const Duration cap = std::max(s.backoff_max, s.interval);
+  Duration wait = s.interval;
+  for (int i = 1; i < failures && wait < cap; ++i) wait *= 2;
+  wait = std::min(wait, cap);
+  if (s.jitter <= 0) return wait;
+  std::uniform_real_distribution<double> dist(-s.jitter, s.jitter);
+  return std::chrono::duration_cast<Duration>(wait * (1.0 + dist(rng_)));
+}
+
 SteadyTime Poller::RunDue() {
   std::vector<std::shared_ptr<Entry>> due;
   SteadyTime next = SteadyTime::max();
@@ -54,16 +78,22 @@ SteadyTime Poller::RunDue() {
     if (stopping_) return next;
     const SteadyTime now = clock_.Steady();
     for (auto& e : entries_) {
+      bool is_due = false;
       if (e->next_due <= now) {
         // Fixed rate: advance from the due time, skipping rounds missed while in flight.
         while (e->next_due <= now) e->next_due += Jittered(e->settings);
-        if (!e->in_flight) {
-          e->in_flight = true;
-          ++in_flight_;
-          due.push_back(e);
-        }
+        is_due = true;
+      }
+      if (e->early_due && *e->early_due <= now && !e->in_flight) is_due = true;
+      if (is_due && !e->in_flight) {
+        e->in_flight = true;
+        e->early_due.reset();
+        e->last_start = now;
+        ++in_flight_;
+        due.push_back(e);
       }
       next = std::min(next, e->next_due);
+      if (e->early_due && !e->in_flight) next = std::min(next, *e->early_due);
     }
   }
   for (auto& e : due) {
@@ -101,6 +131,12 @@ void Poller::PollOnce(Entry& entry) {
   {
     std::lock_guard lock(mu_);
     removed = entry.removed;
+    if (outcome.status.ok()) {
+      entry.failures = 0;
+    } else if (++entry.failures >= 2) {
+      // Backing off: the next attempt no sooner than the backoff after this one started.
+      entry.next_due = std::max(entry.next_due, start + Backoff(entry.settings, entry.failures));
+    }
   }
   if (!removed) {
     // Observer first: the store update triggers a render, which then sees the new self-metrics.

@@ -94,13 +94,13 @@ Duration MesosEventStream::NextBackoff() {
   return std::chrono::duration_cast<Duration>(d * jitter(rng_));
 }
 
-void MesosEventStream::OnRecord(std::string_view record, Status& failure) {
+bool MesosEventStream::OnRecord(std::string_view record, Status& failure) {
   Result<MesosEvent> event = ParseMesosEvent(record);
   std::lock_guard lock(mu_);
   status_.last_event_timestamp = ToUnixSeconds(clock_.Now());
   if (!event.ok()) {
     failure = event.status();
-    return;
+    return false;
   }
   events_by_type_[event->type_name] += 1;
   switch (event->type) {
@@ -114,11 +114,12 @@ void MesosEventStream::OnRecord(std::string_view record, Status& failure) {
       break;
     case MesosEvent::Type::kHeartbeat:
     case MesosEvent::Type::kOther:
-      break;
+      return false;
     default:
       model_.Apply(*event);
       break;
   }
+  return true;
 }
 
 Status MesosEventStream::SubscribeOnce(const std::string& master_url) {
@@ -171,10 +172,14 @@ Status MesosEventStream::Subscribe(const std::string& master_url,
     }
     records.clear();
     Status st = reader.Feed(chunk, records);
+    bool changed = false;
     for (const std::string& r : records) {
-      OnRecord(r, failure);
-      if (!failure.ok()) return false;
+      changed = OnRecord(r, failure) || changed;
+      if (!failure.ok()) break;
     }
+    // Once per chunk: a burst of events arriving together asks for one early poll.
+    if (changed && on_change_) on_change_();
+    if (!failure.ok()) return false;
     if (!st.ok()) {
       failure = st;
       return false;

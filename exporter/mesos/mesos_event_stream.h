@@ -19,6 +19,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -80,12 +81,17 @@ class MesosEventStream {
   // Agents and frameworks from the model, and the stream's health.
   void Fill(MesosObservation& obs) const;
 
+  // Called on the stream's thread, outside its lock, after a record changed the model (a
+  // SUBSCRIBED or any event but a heartbeat). Set before Start().
+  void SetOnChange(std::function<void()> on_change) { on_change_ = std::move(on_change); }
+
  private:
   void Run();
   // One subscription, ended early by `cancel` (registered as cancel_ by the caller).
   Status Subscribe(const std::string& master_url, const std::shared_ptr<StreamCancel>& cancel);
   Duration NextBackoff();
-  void OnRecord(std::string_view record, Status& failure);
+  // Applies one record; true when it changed the model.
+  bool OnRecord(std::string_view record, Status& failure);
 
   const std::string cluster_;
   const MesosEventStreamOptions options_;
@@ -107,6 +113,7 @@ class MesosEventStream {
   std::shared_ptr<StreamCancel> cancel_;  // of the subscription in progress; guarded by mu_
   std::mt19937_64 rng_;            // guarded by mu_
   int failures_in_a_row_ = 0;      // guarded by mu_
+  std::function<void()> on_change_;  // set before Start(), then read-only
   std::thread thread_;
 };
 

@@ -32,7 +32,8 @@ MesosSource::MesosSource(const MesosClusterConfig& config, HttpClient& http, Clo
       auth_(config.auth),
       collect_(config.collect),
       http_(http),
-      clock_(clock) {
+      clock_(clock),
+      interval_(config.poll.interval) {
   // The config loader has validated the patterns.
   for (const auto& p : collect_.task_frameworks) task_frameworks_.emplace_back(p, std::regex::ECMAScript);
   if (collect_.state == MesosStateMode::kEvents) {
@@ -41,6 +42,15 @@ MesosSource::MesosSource(const MesosClusterConfig& config, HttpClient& http, Clo
     options.backoff_max = collect_.reconnect_backoff_max;
     stream_ = std::make_unique<MesosEventStream>(config.name, options, auth_, http_, clock_);
   }
+}
+
+void MesosSource::SetChangeListener(std::function<void()> changed) {
+  if (!stream_) return;  // only the event stream learns of changes between polls
+  // Set before the first poll starts the stream's thread, which is the only caller.
+  stream_->SetOnChange([this, changed = std::move(changed)] {
+    stream_changed_.store(true);
+    changed();
+  });
 }
 
 MesosSource::~MesosSource() {
@@ -174,6 +184,17 @@ void MesosSource::PollState(const std::string& leader, SteadyTime deadline,
 
 Result<Observation> MesosSource::Poll(SteadyTime deadline) {
   if (masters_.empty()) return Status::InvalidArgument("no Mesos masters configured");
+  const SteadyTime started = clock_.Steady();
+  // Light poll: the stream changed the model and the last full poll is recent. The masters'
+  // figures change slowly and are re-read on the regular schedule; task state should not wait.
+  if (stream_ && last_full_ && last_full_poll_ && started - *last_full_poll_ < interval_ * 9 / 10 &&
+      !stream_->Refused() && stream_changed_.exchange(false)) {
+    MesosObservation obs = *last_full_;
+    for (EndpointError& e : stream_->TakeErrors()) obs.endpoint_errors.push_back(std::move(e));
+    stream_->Fill(obs);
+    return Observation(std::move(obs));
+  }
+  stream_changed_.store(false);  // this poll reads the model as it is now
   // Ask the master to answer within most of our budget, leaving room for the transfer; metrics
   // not ready by then are omitted by the master rather than stalling the poll.
   auto budget = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_.Steady());
@@ -217,6 +238,7 @@ Result<Observation> MesosSource::Poll(SteadyTime deadline) {
   bool any_reachable = std::any_of(obs.masters.begin(), obs.masters.end(),
                                    [](const MesosMasterStatus& m) { return m.reachable; });
   if (!any_reachable) {
+    last_full_.reset();  // no light poll may turn a cluster that is down up again
     if (stream_) stream_->SetLeader("");
     return first_error->WithContext("no Mesos master answered (" +
                                     std::to_string(masters_.size()) + " tried)");
@@ -244,6 +266,10 @@ Result<Observation> MesosSource::Poll(SteadyTime deadline) {
       PollState(leader, deadline, obs);
     } else {
       ReconcileAgents(leader, deadline, obs);
+      // What a light poll reuses: everything but the stream's state and this poll's errors.
+      last_full_ = obs;
+      last_full_->endpoint_errors.clear();
+      last_full_poll_ = started;
       stream_->Fill(obs);
     }
   } else if (collect_.state == MesosStateMode::kPolling) {

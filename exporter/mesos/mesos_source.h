@@ -20,6 +20,8 @@
 // Not thread-safe; the Poller never runs two polls of one source at once.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -45,7 +47,11 @@ class MesosSource final : public Source {
   static TargetInfo TargetFor(const MesosClusterConfig& config);
 
   const TargetInfo& target() const override { return target_; }
+  // A full poll, or, when the event stream changed the model since a full poll less than an
+  // interval ago, a light one: the last full poll's figures with the stream's current state.
   Result<Observation> Poll(SteadyTime deadline) override;
+  // Events mode: `changed` is called when the stream changed the model.
+  void SetChangeListener(std::function<void()> changed) override;
 
  private:
   // Reads the leader's state with v0 calls into poll_model_, when due. Failures are recorded in
@@ -70,6 +76,10 @@ class MesosSource final : public Source {
   std::optional<SteadyTime> last_state_poll_;
   std::map<std::string, std::string> versions_;  // master URL -> Mesos version
   std::vector<MasterMetrics::FrameworkTasks> framework_counters_;  // of the leader, last poll
+  Duration interval_;                      // the poll interval
+  std::atomic<bool> stream_changed_{false};  // set by the stream thread, read by Poll()
+  std::optional<SteadyTime> last_full_poll_;
+  std::optional<MesosObservation> last_full_;  // the last full poll's observation (events mode)
 };
 
 }  // namespace fme

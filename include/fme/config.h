@@ -19,6 +19,9 @@ struct PollSettings {
   Duration interval = std::chrono::seconds(15);
   Duration timeout = std::chrono::seconds(10);  // per poll; must not exceed interval
   double jitter = 0.1;  // each interval is stretched or shrunk by up to this fraction
+  // After consecutive failures the wait doubles from `interval` up to this (never below
+  // `interval`), so a dead upstream is not hammered.
+  Duration backoff_max = std::chrono::minutes(1);
 
   bool operator==(const PollSettings&) const = default;
 };

@@ -1,7 +1,10 @@
 // Poller: runs every Source on its own interval and publishes the outcome to the SnapshotStore.
 //
 // Scheduling is fixed-rate with jitter: a target's next poll is due one interval (stretched or
-// shrunk by up to `jitter` of it) after the previous one was due, and the first poll is due
+// shrunk by up to `jitter` of it) after the previous one was due. After consecutive failures
+// the next poll waits longer: 2, 4, 8... intervals after the failed one started, capped at
+// `backoff_max` (and jittered), so a dead upstream gets one attempt per backoff period; the first
+// success returns the target to its interval. The first poll is due
 // within the first 10 % of an interval, so targets do not all start at once. Each poll runs on
 // the Executor with a deadline of `timeout`. A target whose poll is still running when it is due
 // again is skipped for that round (never two polls of one target at once), and since each poll
@@ -16,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -77,6 +81,10 @@ class Poller {
   // Number of polls currently running (for tests and shutdown).
   int InFlight() const;
 
+  // Shortest time between the start of two polls of one target when its source asks for early
+  // polls (SetChangeListener), so a burst of upstream changes costs at most one poll a second.
+  static constexpr Duration kMinEarlyPollGap = std::chrono::seconds(1);
+
  private:
   struct Entry {
     std::unique_ptr<Source> source;
@@ -84,11 +92,19 @@ class Poller {
     SteadyTime next_due;
     bool in_flight = false;
     bool removed = false;  // guarded by mu_
+    // An early poll asked for by the source; due at this time, off the regular schedule.
+    std::optional<SteadyTime> early_due;  // guarded by mu_
+    SteadyTime last_start{};              // guarded by mu_
+    int failures = 0;      // consecutive failed polls; guarded by mu_
     TargetState state;  // last published; only touched by the entry's own poll
   };
 
   void PollOnce(Entry& entry);
+  // The source of `entry` asked for an early poll.
+  void PollEarly(const std::weak_ptr<Entry>& entry);
   Duration Jittered(const PollSettings& s);
+  // The wait after `failures` consecutive failures (>= 2), jittered. Needs mu_.
+  Duration Backoff(const PollSettings& s, int failures);
 
   Clock& clock_;
   Executor& executor_;

@@ -7,6 +7,7 @@
 // may keep state between polls (a cached version, a leader) without locking.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <variant>
 
@@ -42,6 +43,11 @@ class Source {
   virtual ~Source() = default;
   virtual const TargetInfo& target() const = 0;
   virtual Result<Observation> Poll(SteadyTime deadline) = 0;
+
+  // A source that learns of changes between polls (the Mesos event stream) calls `changed`,
+  // from any thread, to ask for an early poll; such a poll may reuse what did not change.
+  // The Poller installs it before the first poll. Default: no such changes.
+  virtual void SetChangeListener(std::function<void()> changed) { (void)changed; }
 };
 
 }  // namespace fme

@@ -141,6 +141,26 @@ TEST_F(DiscoveryTest, AClusterBothConfiguredAndDiscoveredIsPolledOnce) {
       << last_;
 }
 
+TEST_F(DiscoveryTest, MesosEventsReachTheMetricsWithoutWaitingForTheNextPoll) {
+  Config c = WithDiscovery();
+  c.mesos_clusters[0].poll.interval = std::chrono::seconds(60);  // far beyond this test
+  c.mesos_clusters[0].poll.timeout = std::chrono::seconds(5);
+  StartApp(c);
+  ASSERT_TRUE(Eventually([&] {
+    return Scraped(R"(mesos_event_stream_connected\{mesos_cluster="sim"\} 1)") &&
+           Scraped(R"(flink_up\{flink_cluster="Flink"\} 1)");
+  }, milliseconds(15000))) << last_;
+  const std::string framework = sim_.FrameworkIdOf("Flink");
+  const std::string oom = R"(mesos_framework_task_terminations_total\{mesos_cluster="sim",framework_id=")" +
+                          framework +
+                          R"(",state="TASK_FAILED",reason="REASON_CONTAINER_LIMITATION_MEMORY",source="SOURCE_EXECUTOR"\} 1)";
+  ASSERT_FALSE(Scraped(oom));
+  sim_.At(2 * kMinute + 5 * kSecond);  // taskmanager-00002 OOM-killed at 2:00
+  // The event arrives on the stream and is published by an early poll, well before the next
+  // regular poll (a minute away).
+  EXPECT_TRUE(Eventually([&] { return Scraped(oom); }, milliseconds(10000))) << last_;
+}
+
 // The discovery scenario: two clusters registered as framework "Flink", one found only by its
 // TaskManager tasks, one that registers at 1:00, one torn down at 3:00, a zombie TaskManager
 // and a leaked TaskManager task.

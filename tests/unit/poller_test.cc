@@ -273,3 +273,123 @@ TEST(PollerTest, TargetAddedWhileRunningIsPolledSoon) {
 
 }  // namespace
 }  // namespace fme
+
+namespace fme {
+namespace {
+
+TEST(PollerTest, FailingTargetBacksOffExponentiallyUpToTheCapAndRecoversAtOnce) {
+  Harness h;
+  PollSettings s = Every(seconds(10));
+  s.backoff_max = seconds(60);
+  auto* a = h.Add("a", s);
+  a->fail = true;
+  std::vector<SteadyTime> starts;
+  // Drive the clock a second at a time for ten minutes and record when polls start.
+  for (int i = 0; i < 600; ++i) {
+    h.clock.Advance(seconds(1));
+    h.poller.RunDue();
+    h.exec.RunAll();
+  }
+  ASSERT_GE(a->starts.size(), 6u);
+  std::vector<int64_t> gaps;
+  for (std::size_t i = 1; i < a->starts.size(); ++i) {
+    gaps.push_back(std::chrono::duration_cast<seconds>(a->starts[i] - a->starts[i - 1]).count());
+  }
+  // 10 s after the first failure (one failure is not yet a pattern), then 20, 40, and 60 s
+  // from then on: the cap.
+  EXPECT_EQ(gaps[0], 10);
+  EXPECT_EQ(gaps[1], 20);
+  EXPECT_EQ(gaps[2], 40);
+  for (std::size_t i = 3; i < gaps.size(); ++i) EXPECT_EQ(gaps[i], 60) << i;
+  // Ten minutes of a dead upstream cost 12 attempts instead of 60.
+  EXPECT_LE(a->polls, 13);
+
+  // Back: the next attempt succeeds and the target returns to its interval.
+  a->fail = false;
+  const int before = a->polls;
+  for (int i = 0; i < 120; ++i) {
+    h.clock.Advance(seconds(1));
+    h.poller.RunDue();
+    h.exec.RunAll();
+  }
+  EXPECT_GE(a->polls - before, 6);  // at most 60 s to the next attempt, then every 10 s
+  EXPECT_TRUE(h.store.Current()->targets[0]->up);
+}
+
+TEST(PollerTest, CapBelowTheIntervalMeansNoBackoff) {
+  Harness h;
+  PollSettings s = Every(seconds(10));
+  s.backoff_max = seconds(1);
+  auto* a = h.Add("a", s);
+  a->fail = true;
+  for (int i = 0; i < 100; ++i) {
+    h.clock.Advance(seconds(1));
+    h.poller.RunDue();
+    h.exec.RunAll();
+  }
+  EXPECT_EQ(a->polls, 10);
+}
+
+}  // namespace
+}  // namespace fme
+
+namespace fme {
+namespace {
+
+// A source that can ask for early polls, as the Mesos event stream does.
+class ChangingSource final : public Source {
+ public:
+  explicit ChangingSource(testing::FakeClock& clock) : clock_(clock) {}
+  const TargetInfo& target() const override { return info_; }
+  Result<Observation> Poll(SteadyTime) override {
+    starts.push_back(clock_.Steady());
+    return Observation(MesosObservation{});
+  }
+  void SetChangeListener(std::function<void()> changed) override { changed_ = std::move(changed); }
+  void Change() { changed_(); }
+  std::vector<SteadyTime> starts;
+
+ private:
+  TargetInfo info_{SourceKind::kMesos, "m", "http://m"};
+  testing::FakeClock& clock_;
+  std::function<void()> changed_;
+};
+
+TEST(PollerTest, SourceChangesBringEarlyPollsAtMostOneASecond) {
+  Harness h;
+  auto src = std::make_unique<ChangingSource>(h.clock);
+  ChangingSource* s = src.get();
+  h.poller.AddTarget(std::move(src), Every(seconds(15)));
+  h.store.SetTargets({s->target()});
+  auto step = [&](Duration d) {
+    h.clock.Advance(d);
+    h.poller.RunDue();
+    h.exec.RunAll();
+  };
+  step(seconds(2));
+  ASSERT_EQ(s->starts.size(), 1u);  // the first regular poll
+  const SteadyTime first = s->starts[0];
+
+  // A change 3 s later is polled at once, off the schedule.
+  step(seconds(3));
+  s->Change();
+  step(milliseconds(0));
+  ASSERT_EQ(s->starts.size(), 2u);
+  // A burst right after: one more poll, not before a second has passed since the last start.
+  for (int i = 0; i < 5; ++i) s->Change();
+  step(milliseconds(500));
+  EXPECT_EQ(s->starts.size(), 2u);
+  step(milliseconds(500));
+  EXPECT_EQ(s->starts.size(), 3u);
+  EXPECT_EQ(s->starts[2] - s->starts[1], seconds(1));
+  // The regular schedule is untouched: due 15 s after the first poll.
+  step(first + seconds(15) - h.clock.Steady());
+  EXPECT_EQ(s->starts.size(), 4u);
+  EXPECT_EQ(s->starts[3] - first, seconds(15));
+  // No change, no early poll.
+  step(seconds(5));
+  EXPECT_EQ(s->starts.size(), 4u);
+}
+
+}  // namespace
+}  // namespace fme
