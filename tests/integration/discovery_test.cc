@@ -110,8 +110,10 @@ TEST_F(DiscoveryTest, EveryFlinkOnMesosClusterIsFoundAndPolledWithoutConfiguring
 
 TEST_F(DiscoveryTest, OomKillOfADiscoveredClusterIsJoinedToItsRestart) {
   StartApp(WithDiscovery());
-  ASSERT_TRUE(Eventually([&] { return Scraped(R"(flink_up\{flink_cluster="Flink"\} 1)"); },
-                         milliseconds(15000)));
+  // Before the kill, the joined TaskManager names its Mesos task's agent.
+  ASSERT_TRUE(Eventually([&] {
+    return Scraped(R"(flink_taskmanager_info\{flink_cluster="Flink",tm_id="taskmanager-00002",.*mesos_task_id="taskmanager-00002",agent_id="[^"]+-S[0-9]+",hostname="10\.16\.0\.[0-9]+",mesos_task_state="TASK_RUNNING"\} 1)");
+  }, milliseconds(15000))) << last_;
   sim_.At(2 * kMinute + 10 * kSecond);  // taskmanager-00002 OOM-killed at 2:00
   ASSERT_TRUE(Eventually([&] {
     return Scraped(R"(flink_cluster_taskmanager_task_failures_total\{flink_cluster="Flink",state="TASK_FAILED",reason="REASON_CONTAINER_LIMITATION_MEMORY"\} 1)") &&
