@@ -89,29 +89,24 @@ App::App(Config config, WebServerOptions web, Clock& clock, ConfigSource reload_
 
 App::~App() { Stop(); }
 
-void App::AddMesos(const MesosClusterConfig& m) {
-  const TargetInfo info = MesosSource::TargetFor(m);
+template <typename MakeSource>
+void App::AddSource(const TargetInfo& info, const PollSettings& poll, MakeSource make) {
   self_.AddTarget(info);
   auto client = std::make_unique<InstrumentedHttpClient>(*http_, info, self_);
-  poller_->AddTarget(std::make_unique<SourceWithClient>(std::move(client),
-                                                        [&](HttpClient& http) {
-                                                          return std::make_unique<MesosSource>(
-                                                              m, http, clock_);
-                                                        }),
-                     m.poll);
+  poller_->AddTarget(std::make_unique<SourceWithClient>(std::move(client), make), poll);
+}
+
+void App::AddMesos(const MesosClusterConfig& m) {
+  const TargetInfo info = MesosSource::TargetFor(m);
+  AddSource(info, m.poll,
+            [&](HttpClient& http) { return std::make_unique<MesosSource>(m, http, clock_); });
   configured_.push_back(info);
 }
 
 void App::AddFlink(const FlinkClusterConfig& f) {
   const TargetInfo info = FlinkSource::TargetFor(f);
-  self_.AddTarget(info);
-  auto client = std::make_unique<InstrumentedHttpClient>(*http_, info, self_);
-  poller_->AddTarget(std::make_unique<SourceWithClient>(std::move(client),
-                                                        [&](HttpClient& http) {
-                                                          return std::make_unique<FlinkSource>(
-                                                              f, http, clock_);
-                                                        }),
-                     f.poll);
+  AddSource(info, f.poll,
+            [&](HttpClient& http) { return std::make_unique<FlinkSource>(f, http, clock_); });
   if (f.discovered_from.empty()) configured_.push_back(info);
 }
 

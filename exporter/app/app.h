@@ -62,6 +62,10 @@ class App final : public PollObserver {
   void ApplyDiscoveryLocked();
   // Publishes configured + discovered targets to the store. Needs targets_mu_.
   void PublishTargetsLocked();
+  // Registers a target with the self-metrics and the Poller; `make` builds its source on the
+  // target's own instrumented HTTP client.
+  template <typename MakeSource>
+  void AddSource(const TargetInfo& info, const PollSettings& poll, MakeSource make);
   void AddMesos(const MesosClusterConfig& m);
   void AddFlink(const FlinkClusterConfig& f);
 
