@@ -8,12 +8,33 @@
 #include "cli/flags.h"
 #include "fme/config.h"
 #include "log/log.h"
+#include "server/tls_context.h"
+#include "server/web_config.h"
 
 namespace {
 
 int Fail(const std::string& what, const fme::Status& status) {
   fme::log::Error(what, {{"err", status.message()}});
   return 1;
+}
+
+// Logs each line of a multi-line problem list as its own line.
+void LogProblems(const std::string& what, const std::string& all) {
+  for (std::size_t start = 0; start < all.size();) {
+    std::size_t end = std::min(all.find('\n', start), all.size());
+    fme::log::Error(what, {{"problem", all.substr(start, end - start)}});
+    start = end + 1;
+  }
+}
+
+// The web configuration of --web.config.file, with its TLS files loaded once to check them;
+// the default (plain HTTP, no auth) without the flag.
+fme::Result<fme::WebConfig> LoadWebConfig(const std::string& path) {
+  if (path.empty()) return fme::WebConfig{};
+  fme::Result<fme::WebConfig> web = fme::LoadWebConfigFile(path);
+  if (!web.ok()) return web;
+  if (fme::Status tls = fme::CheckServerTls(*web); !tls.ok()) return tls;
+  return web;
 }
 
 }  // namespace
@@ -42,9 +63,11 @@ int main(int argc, char** argv) {
   log::Init(*level, *format);
 
   Result<Config> config = LoadConfigFile(flags->config_file);
+  Result<WebConfig> web_config = LoadWebConfig(flags->web_config_file);
   if (flags->config_check) {
-    if (!config.ok()) {
-      std::cerr << config.status().message() << "\n";
+    if (!config.ok() || !web_config.ok()) {
+      if (!config.ok()) std::cerr << config.status().message() << "\n";
+      if (!web_config.ok()) std::cerr << web_config.status().message() << "\n";
       return 1;
     }
     const auto discovering =
@@ -54,16 +77,18 @@ int main(int argc, char** argv) {
               << " Mesos clusters, " << config->flink_clusters.size() << " Flink clusters";
     if (discovering > 0) std::cout << ", Flink discovery on " << discovering << " Mesos clusters";
     std::cout << ")\n";
+    if (!flags->web_config_file.empty()) {
+      std::cout << flags->web_config_file << ": OK (" << DescribeWebConfig(*web_config) << ")\n";
+    }
     return 0;
   }
   if (!config.ok()) {
     // One line per problem, each naming file, line and key.
-    const std::string& all = config.status().message();
-    for (std::size_t start = 0; start < all.size();) {
-      std::size_t end = std::min(all.find('\n', start), all.size());
-      log::Error("invalid configuration", {{"problem", all.substr(start, end - start)}});
-      start = end + 1;
-    }
+    LogProblems("invalid configuration", config.status().message());
+    return 1;
+  }
+  if (!web_config.ok()) {
+    LogProblems("invalid web configuration", web_config.status().message());
     return 1;
   }
 
@@ -75,6 +100,7 @@ int main(int argc, char** argv) {
   web.telemetry_path = flags->telemetry_path;
   web.version = FME_VERSION;
   web.revision = FME_REVISION;
+  web.web_config = std::move(web_config).value();
 
   // A peer closing a TLS connection mid-write must not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
@@ -88,13 +114,19 @@ int main(int argc, char** argv) {
 
   log::Info("starting flink-mesos-exporter", {{"version", FME_VERSION}, {"revision", FME_REVISION},
                                               {"config", flags->config_file}});
+  if (!flags->web_config_file.empty()) {
+    log::Info("web configuration loaded (changes need a restart)",
+              {{"web_config", flags->web_config_file}, {"security", DescribeWebConfig(web.web_config)}});
+  }
   const std::string config_file = flags->config_file;
   App app(std::move(config).value(), web, SystemClock(),
           [config_file] { return LoadConfigFile(config_file); });
   Status st = app.Start();
   if (!st.ok()) return Fail("cannot start", st);
   log::Info("listening", {{"address", web.host + ":" + std::to_string(app.port())},
-                          {"telemetry_path", web.telemetry_path}});
+                          {"telemetry_path", web.telemetry_path},
+                          {"tls", web.web_config.tls},
+                          {"basic_auth", !web.web_config.users.empty()}});
 
   for (;;) {
     int sig = 0;

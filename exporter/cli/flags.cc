@@ -11,6 +11,7 @@ constexpr StringFlag kStringFlags[] = {
     {"--config.file", &Flags::config_file},
     {"--web.listen-address", &Flags::listen_address},
     {"--web.telemetry-path", &Flags::telemetry_path},
+    {"--web.config.file", &Flags::web_config_file},
     {"--log.level", &Flags::log_level},
     {"--log.format", &Flags::log_format},
 };
@@ -71,9 +72,12 @@ Prometheus exporter for Apache Flink on Apache Mesos.
 
 Flags:
   --config.file=flink-mesos-exporter.yml  Path to the configuration file.
-  --config.check                          Validate the configuration file, print problems, exit 0/1.
+  --config.check                          Validate the configuration file (and the web
+                                          configuration file, if given), print problems, exit 0/1.
   --web.listen-address=:22105             Address to listen on (host:port; port 0 picks a free one).
   --web.telemetry-path=/metrics           Path under which to expose metrics.
+  --web.config.file=""                    Web configuration file for TLS and basic auth
+                                          (exporter-toolkit format); read at start.
   --log.level=info                        Only log messages with this severity or above:
                                           debug, info, warn, error.
   --log.format=logfmt                     Log format: logfmt or json.

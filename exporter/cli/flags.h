@@ -12,6 +12,7 @@ struct Flags {
   std::string config_file = "flink-mesos-exporter.yml";
   std::string listen_address = ":22105";
   std::string telemetry_path = "/metrics";
+  std::string web_config_file;  // empty: plain HTTP, no authentication
   std::string log_level = "info";
   std::string log_format = "logfmt";
   bool config_check = false;

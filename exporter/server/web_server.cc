@@ -8,8 +8,11 @@
 #include <cctype>
 
 #include "exposition/gzip_parts.h"
+#include "log/log.h"
+#include "server/basic_auth.h"
 #include "server/landing_page.h"
 #include "server/snapshot_json.h"
+#include "server/tls_context.h"
 
 namespace fme {
 namespace {
@@ -100,10 +103,88 @@ WebServer::WebServer(WebServerOptions options, ExpositionCache& cache, SelfMetri
       self_(self),
       store_(store),
       clock_(clock),
-      snapshot_api_(store),
-      server_(std::make_unique<httplib::Server>()) {}
+      snapshot_api_(store) {
+  if (!options_.web_config.users.empty()) {
+    auth_ = std::make_unique<BasicAuth>(options_.web_config.users, clock_);
+  }
+}
 
 WebServer::~WebServer() { Stop(); }
+
+Status WebServer::CreateServer() {
+  if (!options_.web_config.tls) {
+    server_ = std::make_unique<httplib::Server>();
+    return Status::Ok();
+  }
+  Status setup = Status::Internal("the TLS context was not set up");
+  auto tls = std::make_unique<httplib::SSLServer>([this, &setup](SSL_CTX& ctx) {
+    setup = ConfigureServerTls(ctx, options_.web_config);
+    return setup.ok();
+  });
+  if (!tls->is_valid()) return setup.ok() ? Status::Tls("cannot create the TLS server context") : setup;
+  // TLS sends small records (session tickets, then the response) back to back; with Nagle's
+  // algorithm the response would wait for the client's delayed ACK of the tickets (~40 ms).
+  tls->set_tcp_nodelay(true);
+  server_ = std::move(tls);
+  return Status::Ok();
+}
+
+bool WebServer::Authorized(const httplib::Request& req, httplib::Response& res) {
+  // Liveness probes carry no credentials.
+  if (req.path == "/-/healthy" && (req.method == "GET" || req.method == "HEAD")) return true;
+  const BasicAuth::Decision d = auth_->CheckHeader(req.get_header_value("Authorization"));
+  if (d.outcome == BasicAuth::Outcome::kOk) return true;
+  if (log::Enabled(log::Level::kDebug)) {
+    const char* reason = "no credentials";
+    switch (d.outcome) {
+      case BasicAuth::Outcome::kMalformed: reason = "malformed Authorization header"; break;
+      case BasicAuth::Outcome::kUnknownUser: reason = "unknown user"; break;
+      case BasicAuth::Outcome::kWrongPassword: reason = "wrong password"; break;
+      default: break;
+    }
+    // Neither the password nor an unknown name (it may be a mistyped password) is logged.
+    log::Debug("request refused: authentication failed",
+               {{"path", req.path}, {"remote", req.remote_addr}, {"reason", reason},
+                {"user", d.user}});
+  }
+  res.status = 401;
+  res.set_header("WWW-Authenticate", "Basic realm=\"" + std::string(kBasicAuthRealm) + "\"");
+  res.set_content("Unauthorized\n", "text/plain; charset=utf-8");
+  return false;
+}
+
+void WebServer::Reload(httplib::Response& res) {
+  Status st = options_.reload();
+  if (st.ok()) {
+    res.set_content("configuration reloaded\n", "text/plain; charset=utf-8");
+  } else {
+    res.status = 500;
+    res.set_content("configuration rejected, the running one stays:\n" + st.message() + "\n",
+                    "text/plain; charset=utf-8");
+  }
+}
+
+void WebServer::InstallSecurity() {
+  httplib::Server& s = *server_;
+  // Runs before routing and before a request body is read, so no handler (and no content
+  // provider) ever starts for a request that is refused.
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (auth_ && !Authorized(req, res)) return httplib::Server::HandlerResponse::Handled;
+    // Like Prometheus: POST only, so that a crawler following links cannot trigger it. Answered
+    // here because `curl -X POST` sends no Content-Length, which the HTTP library's body reader
+    // would refuse with 400.
+    if (options_.reload && req.method == "POST" && req.path == "/-/reload") {
+      Reload(res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  if (!options_.web_config.headers.empty()) {
+    s.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+      for (const auto& [name, value] : options_.web_config.headers) res.set_header(name, value);
+    });
+  }
+}
 
 void WebServer::InstallRoutes() {
   httplib::Server& s = *server_;
@@ -175,17 +256,7 @@ void WebServer::InstallRoutes() {
   s.Delete(kSnapshotApiPath, method_not_allowed);
 
   if (options_.reload) {
-    // Like Prometheus: POST only, so that a crawler following links cannot trigger it.
-    s.Post("/-/reload", [this](const httplib::Request&, httplib::Response& res) {
-      Status st = options_.reload();
-      if (st.ok()) {
-        res.set_content("configuration reloaded\n", "text/plain; charset=utf-8");
-      } else {
-        res.status = 500;
-        res.set_content("configuration rejected, the running one stays:\n" + st.message() + "\n",
-                        "text/plain; charset=utf-8");
-      }
-    });
+    // POST /-/reload is answered before routing (InstallSecurity).
     s.Get("/-/reload", [](const httplib::Request&, httplib::Response& res) {
       res.status = 405;
       res.set_header("Allow", "POST");
@@ -199,6 +270,8 @@ void WebServer::InstallRoutes() {
 }
 
 Status WebServer::Start() {
+  if (Status st = CreateServer(); !st.ok()) return st;
+  InstallSecurity();
   InstallRoutes();
   if (options_.port == 0) {
     port_ = server_->bind_to_any_port(options_.host);

@@ -7,6 +7,12 @@
 //   /api/v1/snapshot  the snapshot as JSON (GET only; docs/api.md)
 //   anything else     404
 //
+// Security comes from the web configuration (server/web_config.h): with tls_server_config the
+// server speaks HTTPS only (TLS 1.2 or later, optional client certificates); with
+// basic_auth_users every request except GET /-/healthy needs valid credentials and is
+// otherwise answered 401 before any handler runs; configured extra headers go on every
+// response.
+//
 // A bounded pool of worker threads serves requests; a scrape never waits on an upstream.
 // Start() binds (port 0 picks a free port, see port()) and serves on a background thread.
 #pragma once
@@ -21,12 +27,17 @@
 #include "fme/snapshot_store.h"
 #include "fme/status.h"
 #include "server/snapshot_api.h"
+#include "server/web_config.h"
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace fme {
+
+class BasicAuth;
 
 struct WebServerOptions {
   std::string host = "0.0.0.0";
@@ -38,6 +49,9 @@ struct WebServerOptions {
   // POST /-/reload: re-reads the configuration; an error is answered with 500 and its text.
   // Unset: the endpoint answers 404.
   std::function<Status()> reload;
+  // TLS, basic auth and extra headers (--web.config.file); the default serves plain HTTP to
+  // anyone. Read once: changes need a restart.
+  WebConfig web_config;
 };
 
 // Parses a listen address: ":22105", "127.0.0.1:0", "[::1]:9000", "host:port".
@@ -54,11 +68,18 @@ class WebServer {
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
 
+  // Builds the server (an error when the TLS context cannot be set up), binds and serves.
   Status Start();
   void Stop();
   int port() const { return port_; }
 
  private:
+  Status CreateServer();
+  // Basic auth and POST /-/reload, both answered before routing.
+  void InstallSecurity();
+  // With basic auth configured: true when the request may proceed, else fills in the 401.
+  bool Authorized(const httplib::Request& req, httplib::Response& res);
+  void Reload(httplib::Response& res);
   void InstallRoutes();
 
   WebServerOptions options_;
@@ -67,6 +88,7 @@ class WebServer {
   SnapshotStore& store_;
   Clock& clock_;
   SnapshotApi snapshot_api_;
+  std::unique_ptr<BasicAuth> auth_;  // null: no authentication
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

@@ -1,8 +1,12 @@
 // Configuration reload of the real binary, by SIGHUP and by POST /-/reload: targets added,
 // removed and changed take effect without a restart, unchanged targets keep their series
 // (counters go on counting), and a configuration that does not load is rejected whole.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <string>
@@ -31,6 +35,25 @@ void Rewrite(const std::string& path, const std::string& text) {
 std::string RequestsOf(const std::string& target) {
   return "flink_mesos_exporter_upstream_requests_total{code=\"200\",endpoint=\"/overview\","
          "source=\"flink\",target=\"" + target + "\"}";
+}
+
+// Sends `request` as is on a fresh connection and returns everything the server answers.
+std::string RawRequest(int port, const std::string& request) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string answer;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(request.size())) {
+    char buf[4096];
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) answer.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return answer;
 }
 
 class ReloadTest : public ::testing::Test {
@@ -102,6 +125,11 @@ TEST_F(ReloadTest, InvalidConfigurationIsRejectedAndTheRunningOneStays) {
   EXPECT_EQ(SampleValue(exporter_.Metrics(), "flink_mesos_exporter_config_last_reload_successful"),
             1.0);
   EXPECT_FALSE(SampleValue(exporter_.Metrics(), "flink_up{flink_cluster=\"gone\"}").has_value());
+  // `curl -X POST` sends no body and no Content-Length: still a reload.
+  const std::string raw = RawRequest(exporter_.port(),
+                                     "POST /-/reload HTTP/1.1\r\nHost: exporter\r\n"
+                                     "Connection: close\r\n\r\n");
+  EXPECT_EQ(raw.rfind("HTTP/1.1 200", 0), 0u) << raw;
   // Reloading is a POST: a GET (a crawler, a browser) changes nothing.
   auto get = client.Get("/-/reload");
   ASSERT_TRUE(get);

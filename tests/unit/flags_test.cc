@@ -35,7 +35,7 @@ TEST(FlagsTest, Errors) {
 TEST(FlagsTest, HelpMentionsEveryFlag) {
   std::string help = HelpText();
   for (const char* f : {"--config.file", "--config.check", "--web.listen-address",
-                        "--web.telemetry-path", "--log.level", "--log.format", "--version", "--help"}) {
+                        "--web.telemetry-path", "--web.config.file", "--log.level", "--log.format", "--version", "--help"}) {
     EXPECT_NE(help.find(f), std::string::npos) << f;
   }
 }
