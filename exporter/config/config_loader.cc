@@ -6,6 +6,7 @@
 // newlines into one kInvalidConfig Status. yaml-cpp exceptions never escape.
 //
 // Secrets (passwords, bearer tokens, URLs carrying credentials) are never put in a message.
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -21,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -220,7 +222,7 @@ using Fields = std::map<std::string, Field, std::less<>>;
 
 // A per-target (or global) poll setting as written, with where it was written.
 struct PollKeys {
-  std::optional<Duration> interval, timeout;
+  std::optional<Duration> interval, timeout, backoff_max;
   std::optional<double> jitter;
   int interval_line = 0, timeout_line = 0;
 };
@@ -576,7 +578,7 @@ void Loader::ReadDiscovery(const Field& f, const std::string& path, const PollSe
   const std::optional<Fields> fields =
       ReadMap(f.value, path, f.line,
               {"frameworks", "taskmanager_tasks", "url_template", "drop_after", "poll_interval",
-               "poll_timeout", "poll_jitter", "basic_auth", "bearer_token", "bearer_token_file",
+               "poll_timeout", "poll_jitter", "poll_backoff_max", "basic_auth", "bearer_token", "bearer_token_file",
                "token_scheme", "terminal_job_ttl", "max_concurrent_requests", "jobs",
                "expected_jobs", "taskmanager_metrics", "subtask_metrics", "max_subtask_series",
                "backpressure_sampling", "backpressure_sampling_interval"});
@@ -686,6 +688,9 @@ PollKeys Loader::ReadPollKeys(const Fields& fields, const std::string& path) {
   if (auto it = fields.find("poll_jitter"); it != fields.end()) {
     keys.jitter = ReadJitter(it->second, JoinPath(path, "poll_jitter"));
   }
+  if (auto it = fields.find("poll_backoff_max"); it != fields.end()) {
+    keys.backoff_max = ReadDuration(it->second, JoinPath(path, "poll_backoff_max"));
+  }
   return keys;
 }
 
@@ -697,6 +702,7 @@ PollSettings Loader::ApplyPoll(const PollSettings& base, const PollKeys& own,
   if (own.interval) poll.interval = *own.interval;
   if (own.timeout) poll.timeout = *own.timeout;
   if (own.jitter) poll.jitter = *own.jitter;
+  if (own.backoff_max) poll.backoff_max = *own.backoff_max;
   if (poll.timeout <= poll.interval) return poll;
 
   const std::string inherited = is_global ? "the default" : "from global";
@@ -718,7 +724,7 @@ void Loader::ReadGlobal(const Field& f, Config* config) {
   const std::string path = "global";
   const std::optional<Fields> fields =
       ReadMap(f.value, path, f.line,
-              {"poll_interval", "poll_timeout", "poll_jitter", "connect_timeout",
+              {"poll_interval", "poll_timeout", "poll_jitter", "poll_backoff_max", "connect_timeout",
                "max_response_size", "max_redirects"});
   if (!fields) return;
   config->poll = ApplyPoll(PollSettings{}, ReadPollKeys(*fields, path), path, true);
@@ -882,7 +888,7 @@ void Loader::ReadMesos(const Field& f, Config* config) {
     MesosClusterConfig cluster;
     const std::optional<Fields> fields =
         ReadClusterCommon(item, path, line,
-                          {"name", "masters", "poll_interval", "poll_timeout", "poll_jitter",
+                          {"name", "masters", "poll_interval", "poll_timeout", "poll_jitter", "poll_backoff_max",
                            "basic_auth", "bearer_token", "bearer_token_file", "token_scheme", "state",
                            "state_poll_interval", "task_frameworks", "task_page_size",
                            "event_stream_idle_timeout", "reconnect_backoff_max", "discover_flink"},
@@ -939,7 +945,7 @@ void Loader::ReadFlink(const Field& f, Config* config) {
     FlinkClusterConfig cluster;
     const std::optional<Fields> fields =
         ReadClusterCommon(item, path, line,
-                          {"name", "rest_url", "poll_interval", "poll_timeout", "poll_jitter",
+                          {"name", "rest_url", "poll_interval", "poll_timeout", "poll_jitter", "poll_backoff_max",
                            "basic_auth", "bearer_token", "bearer_token_file", "token_scheme", "terminal_job_ttl",
                            "max_concurrent_requests", "jobs", "expected_jobs", "taskmanager_metrics", "mesos_cluster",
                            "mesos_framework",
@@ -958,13 +964,62 @@ void Loader::ReadFlink(const Field& f, Config* config) {
   }
 }
 
+// Where the documents of a YAML stream start, read without building them: yaml-cpp 0.7's
+// LoadAll never returns on some malformed input (a ',' outside a flow collection), because its
+// parser then reports the same empty document again and again without consuming anything, and
+// LoadAll collects them until memory runs out. So at most two documents are read here, and a
+// second document that starts where the first one did is that stuck parser: a syntax error.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;  // of each document
+  std::vector<YAML::Mark> roots;   // of each document's root node
+
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Root(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Root(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Root(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Root(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Root(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void Root(const YAML::Mark& mark) {
+    if (roots.size() < starts.size()) roots.push_back(mark);
+  }
+};
+
 Result<Config> Loader::Load(const std::string& text) {
   Config config;
   try {
-    const std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    if (docs.size() > 1) {
-      Error(LineOf(docs[1], 1), "top level", "only one YAML document is allowed");
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    DocumentStarts marks;
+    for (int i = 0; i < 2 && parser.HandleNextDocument(marks); ++i) {
     }
+    const bool stuck = marks.starts.size() > 1 && marks.starts[1].pos == marks.starts[0].pos;
+    if (stuck) {
+      const YAML::Mark& at = marks.starts[0];
+      const std::size_t pos = std::min(static_cast<std::size_t>(std::max(at.pos, 0)), text.size());
+      Error(at.line + 1, "yaml",
+            "syntax error: unexpected " + QuoteForMessage(std::string_view(text).substr(pos, 1)) +
+                " (column " + std::to_string(at.column + 1) + ")");
+    } else if (marks.starts.size() > 1) {
+      const YAML::Mark& at = marks.roots.size() > 1 ? marks.roots[1] : marks.starts[1];
+      Error(at.line + 1, "top level", "only one YAML document is allowed");
+    }
+    std::vector<YAML::Node> docs;
+    if (!marks.starts.empty() && !stuck) docs.push_back(YAML::Load(text));
     // No document (empty file, only comments) or an explicitly empty one: no targets.
     if (!docs.empty() && !docs[0].IsNull()) {
       const YAML::Node& root = docs[0];

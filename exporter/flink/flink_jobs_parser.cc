@@ -1,6 +1,7 @@
 #include "flink/flink_jobs_parser.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "common/json_util.h"
 #include "flink/flink_json.h"
@@ -46,9 +47,11 @@ std::optional<FlinkVertex> VertexOf(const Json& v) {
   if (const Json* tasks = flink_json::Object(v, "tasks")) {
     for (const auto& [state, count] : tasks->items()) {
       auto n = flink_json::Integer(*tasks, state);
-      if (!n) continue;
+      if (!n || *n < 0) continue;
       // Unknown (newer) states are counted, not dropped, so the per-state sum stays whole.
-      vertex.subtasks_by_state[static_cast<size_t>(ParseFlinkExecutionState(state))] += *n;
+      // Saturating: several keys (unknown states, a state in two spellings) add to one slot.
+      int64_t& slot = vertex.subtasks_by_state[static_cast<size_t>(ParseFlinkExecutionState(state))];
+      slot = *n > INT64_MAX - slot ? INT64_MAX : slot + *n;
     }
   }
   return vertex;

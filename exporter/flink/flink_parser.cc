@@ -1,12 +1,14 @@
 #include "flink/flink_parser.h"
 
 #include "common/json_util.h"
+#include "flink/flink_json.h"
 
 namespace fme {
 namespace {
 
+// Range-checked: casting a double beyond int64 (or NaN) to an integer is undefined.
 int64_t Count(const nlohmann::json& doc, std::string_view key) {
-  return static_cast<int64_t>(json::Number(doc, key).value_or(0));
+  return flink_json::Integer(doc, key).value_or(0);
 }
 
 }  // namespace

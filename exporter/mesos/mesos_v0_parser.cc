@@ -111,7 +111,9 @@ std::vector<std::pair<std::string, std::string>> ReadAttributes(const nlohmann::
   const nlohmann::json* attrs = Object(agent, "attributes");
   if (attrs == nullptr) return out;
   for (const auto& [name, value] : attrs->items()) {
-    if (value.is_null()) continue;
+    // Values are numbers or strings. A list or object is no attribute, and printing it would
+    // recurse once per nesting level: a deep one overflows the stack.
+    if (value.is_null() || value.is_structured()) continue;
     out.emplace_back(name, AttributeText(value));
   }
   std::sort(out.begin(), out.end());

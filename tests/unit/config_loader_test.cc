@@ -834,6 +834,7 @@ mesos_clusters:
       url_template: "https://dcos.example.com/service/{framework_name}"
       drop_after: 10m
       poll_interval: 30s
+      poll_backoff_max: 5m
       bearer_token: s3cret
       token_scheme: dcos
       terminal_job_ttl: 15m
@@ -857,6 +858,8 @@ mesos_clusters:
   EXPECT_EQ(dr->url_template, "https://dcos.example.com/service/{framework_name}");
   EXPECT_EQ(dr->drop_after, std::chrono::minutes(10));
   EXPECT_EQ(dr->poll.interval, std::chrono::seconds(30));
+  EXPECT_EQ(dr->poll.backoff_max, std::chrono::minutes(5));
+  EXPECT_EQ(prod->poll.backoff_max, std::chrono::minutes(1));  // the default
   EXPECT_EQ(dr->auth.bearer_token, "s3cret");
   EXPECT_TRUE(dr->auth.dcos_token_scheme);
   EXPECT_EQ(dr->collect.terminal_job_ttl, std::chrono::minutes(15));
