@@ -10,7 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fme::fuzz::CheckError(jobs.status(), fme::StatusCode::kParseError);
     return 0;
   }
-  FME_FUZZ_CHECK(fme::fuzz::SortedBy(*jobs, [](const auto& j) -> const std::string& { return j.id; }));
+  FME_FUZZ_CHECK(
+      fme::fuzz::SortedBy(*jobs, [](const auto& j) -> const std::string& { return j.id; }));
   for (const fme::FlinkJobSummary& j : *jobs) {
     FME_FUZZ_CHECK(!j.id.empty());
     FME_FUZZ_CHECK(static_cast<int>(j.state) < fme::kFlinkJobStateCount);

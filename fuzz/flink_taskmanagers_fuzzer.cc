@@ -8,7 +8,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fme::fuzz::CheckError(tms.status(), fme::StatusCode::kParseError);
     return 0;
   }
-  FME_FUZZ_CHECK(fme::fuzz::SortedBy(*tms, [](const auto& t) -> const std::string& { return t.id; }));
+  FME_FUZZ_CHECK(
+      fme::fuzz::SortedBy(*tms, [](const auto& t) -> const std::string& { return t.id; }));
   for (const fme::FlinkTaskManager& tm : *tms) {
     FME_FUZZ_CHECK(!tm.id.empty());
     FME_FUZZ_CHECK(fme::fuzz::PositiveFinite(tm.last_heartbeat_timestamp));

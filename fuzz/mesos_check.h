@@ -1,12 +1,16 @@
-// Properties shared by the Mesos harnesses: what every parsed record must look like.
+// Properties shared by the Mesos harnesses: what every parsed record, event and state model
+// output must look like.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <tuple>
 
+#include "fme/model/mesos.h"
 #include "fuzz_check.h"
 #include "mesos/mesos_records.h"
+#include "mesos/mesos_state_model.h"
+#include "mesos/mesos_v1_parser.h"
 
 namespace fme::fuzz {
 
@@ -37,7 +41,8 @@ inline void CheckTask(const MesosTaskRecord& t) {
 inline void CheckAgent(const MesosAgentRecord& a) {
   FME_FUZZ_CHECK(!a.id.empty());
   FME_FUZZ_CHECK(!a.unreachable || !a.active);
-  FME_FUZZ_CHECK(SortedBy(a.attributes, [](const auto& kv) -> const std::string& { return kv.first; }));
+  FME_FUZZ_CHECK(
+      SortedBy(a.attributes, [](const auto& kv) -> const std::string& { return kv.first; }));
 }
 
 inline void CheckFramework(const MesosFrameworkRecord& f) {
@@ -47,13 +52,6 @@ inline void CheckFramework(const MesosFrameworkRecord& f) {
   }
 }
 
-}  // namespace fme::fuzz
-
-#include "fme/model/mesos.h"
-#include "mesos/mesos_state_model.h"
-#include "mesos/mesos_v1_parser.h"
-
-namespace fme::fuzz {
 
 // A parsed event carries exactly the payload its type promises (mesos_v1_parser.h).
 inline void CheckEvent(const MesosEvent& e) {
@@ -112,7 +110,8 @@ inline void CheckModel(const MesosStateModel& model, std::size_t max_tasks) {
       FME_FUZZ_CHECK(t.count >= 1);
       if (i > 0) {
         const MesosTermination& p = f.terminations[i - 1];
-        FME_FUZZ_CHECK(std::tie(p.state, p.reason, p.source) < std::tie(t.state, t.reason, t.source));
+        FME_FUZZ_CHECK(std::tie(p.state, p.reason, p.source) <
+                       std::tie(t.state, t.reason, t.source));
       }
     }
     FME_FUZZ_CHECK(

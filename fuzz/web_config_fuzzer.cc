@@ -13,7 +13,8 @@ constexpr const char* kOrigin = "web.yml";
 constexpr const char* kBaseDir = "/nonexistent-fme-fuzz-dir";
 
 bool LooksLikeBcrypt(const std::string& h) {
-  return h.size() == 60 && (h.starts_with("$2a$") || h.starts_with("$2b$") || h.starts_with("$2y$"));
+  return h.size() == 60 &&
+         (h.starts_with("$2a$") || h.starts_with("$2b$") || h.starts_with("$2y$"));
 }
 
 void CheckWebConfig(const fme::WebConfig& c) {

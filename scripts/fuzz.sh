@@ -121,7 +121,7 @@ for target in "${targets[@]}"; do
     line+="  FAILED (exit $status)"
     failed+=("$target")
     echo "   FAILED (exit $status); log: $log" >&2
-    grep -E 'ERROR|SUMMARY|fuzz invariant|runtime error|ParseConfig threw' "$log" | head -n 5 >&2 || true
+    grep -E 'ERROR|SUMMARY|fuzz invariant|runtime error| threw' "$log" | head -n 5 >&2 || true
     if ((${#inputs[@]} > 0)); then
       for f in "${inputs[@]}"; do
         echo "   input: $f   (reproduce: $binary $f)" >&2

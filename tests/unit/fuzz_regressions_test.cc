@@ -1,5 +1,6 @@
-// Inputs the fuzzers in fuzz/ found to break a parser, each pinned by the fix's expected result.
-// The fuzzer, the input and the defect are named above each test.
+// Inputs that broke a parser or loader, found with the harnesses in fuzz/ (by mutation, or
+// written for a harness), each pinned by the fixed behaviour. The harness, the input and the
+// defect are named above each test.
 #include <gtest/gtest.h>
 
 #include <cstdint>
