@@ -10,6 +10,8 @@
 #include "log/log.h"
 #include "server/tls_context.h"
 #include "server/web_config.h"
+#include "sharding/shard.h"
+#include "sharding/shard_targets.h"
 
 namespace {
 
@@ -77,6 +79,17 @@ int main(int argc, char** argv) {
               << " Mesos clusters, " << config->flink_clusters.size() << " Flink clusters";
     if (discovering > 0) std::cout << ", Flink discovery on " << discovering << " Mesos clusters";
     std::cout << ")\n";
+    if (flags->shard_count > 1) {
+      const Shard shard{flags->shard_index, flags->shard_count};
+      const ShardTargets mine = SelectTargets(*config, shard);
+      std::cout << "shard " << shard.index << " of " << shard.count << ": exports "
+                << config->flink_clusters.size() - mine.other_flink << " of "
+                << config->flink_clusters.size() << " configured Flink clusters and "
+                << config->mesos_clusters.size() - mine.other_mesos << " of "
+                << config->mesos_clusters.size() << " Mesos clusters; polls "
+                << mine.mesos.size() - (config->mesos_clusters.size() - mine.other_mesos)
+                << " more Mesos clusters for discovery or the join\n";
+    }
     if (!flags->web_config_file.empty()) {
       std::cout << flags->web_config_file << ": OK (" << DescribeWebConfig(*web_config) << ")\n";
     }
@@ -113,14 +126,21 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   log::Info("starting flink-mesos-exporter", {{"version", FME_VERSION}, {"revision", FME_REVISION},
-                                              {"config", flags->config_file}});
+                                              {"config", flags->config_file},
+                                              {"shard", static_cast<int64_t>(flags->shard_index)},
+                                              {"shards", static_cast<int64_t>(flags->shard_count)}});
   if (!flags->web_config_file.empty()) {
-    log::Info("web configuration loaded (changes need a restart)",
+    log::Info("web configuration loaded (users and headers follow a reload; TLS needs a restart)",
               {{"web_config", flags->web_config_file}, {"security", DescribeWebConfig(web.web_config)}});
   }
   const std::string config_file = flags->config_file;
   App app(std::move(config).value(), web, SystemClock(),
-          [config_file] { return LoadConfigFile(config_file); });
+          [config_file] { return LoadConfigFile(config_file); },
+          Shard{flags->shard_index, flags->shard_count});  // validated by ParseFlags
+  if (!flags->web_config_file.empty()) {
+    const std::string web_config_file = flags->web_config_file;
+    app.SetWebConfigSource([web_config_file] { return LoadWebConfig(web_config_file); });
+  }
   Status st = app.Start();
   if (!st.ok()) return Fail("cannot start", st);
   log::Info("listening", {{"address", web.host + ":" + std::to_string(app.port())},

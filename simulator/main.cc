@@ -28,7 +28,9 @@ void Usage(std::ostream& out) {
          "  --speed X              simulated seconds per wall-clock second (default 1; 0 = frozen,\n"
          "                         use POST /admin/advance)\n"
          "  --seed N               override the scenario's seed\n"
-         "  --start now|ISO|MS     override the scenario's start time\n";
+         "  --start now|ISO|MS     override the scenario's start time\n"
+         "  --repeat               play the scenario on repeat: one minute after its last incident\n"
+         "                         or scheduled fault, the world is rebuilt and the timeline restarts\n";
 }
 
 bool ParseInt(const std::string& s, int* out) {
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
   opts.mesos_port = 5050;
   opts.flink_base_port = 8081;
   double speed = 1;
+  bool repeat = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
       ok = ok && speed >= 0;
     } else if (arg == "--seed") seed = value();
     else if (arg == "--start") start = value();
+    else if (arg == "--repeat") repeat = true;
     else if (arg == "-h" || arg == "--help") {
       Usage(std::cout);
       return 0;
@@ -127,6 +131,9 @@ int main(int argc, char** argv) {
     std::cerr << "flink-mesos-sim: " << scenario_path << ": " << e.what() << "\n";
     return 1;
   }
+  // The quiet minute after the script lets every effect show before the world starts over.
+  const Millis repeat_every = repeat ? TimelineEnd(scenario) + 60'000 : 0;
+  engine->RepeatEvery(repeat_every);
   const auto sizes = engine->Read([](const World& w) { return Measure(w); });
   std::printf("flink-mesos-sim: scenario %s (seed %llu): %zu Flink clusters (%zu on Mesos), %zu jobs, "
               "%zu vertices, %zu subtasks, %zu TaskManagers; Mesos: %zu masters, %zu agents, %zu frameworks, "
@@ -155,6 +162,7 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < names.size(); ++i) {
     std::printf("flink:  %s %s\n", server.FlinkUrl(i).c_str(), names[i].c_str());
   }
+  if (repeat) std::printf("repeat: every %lld simulated seconds\n", static_cast<long long>(repeat_every / 1000));
   if (!opts.ports_file.empty()) std::printf("ports file: %s\n", opts.ports_file.c_str());
   for (const auto& w : engine->Warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
   std::fflush(stdout);

@@ -1,12 +1,14 @@
 #include "app/app.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "flink/flink_source.h"
-#include "http/httplib_client.h"
+#include "http/upstream_client.h"
 #include "log/log.h"
 #include "mesos/mesos_source.h"
 #include "sources/instrumented_http_client.h"
+#include "sources/request_limiter.h"
 
 namespace fme {
 namespace {
@@ -31,27 +33,45 @@ HttpClientOptions ClientOptions(const Config& c) {
 }
 
 // A target's source together with the HTTP client it sends through, so that both go away
-// when the Poller lets go of the target (after its last poll).
+// when the Poller lets go of the target (after its last poll). Its TargetInfo is the App's,
+// which says whether this shard exports the target. Before each poll the client re-reads the
+// target's secret files that changed.
 class SourceWithClient final : public Source {
  public:
   template <typename Make>
-  SourceWithClient(std::unique_ptr<HttpClient> client, Make make)
-      : client_(std::move(client)), source_(make(*client_)) {}
-  const TargetInfo& target() const override { return source_->target(); }
-  Result<Observation> Poll(SteadyTime deadline) override { return source_->Poll(deadline); }
+  SourceWithClient(TargetInfo info, std::unique_ptr<UpstreamClient> upstream, SelfMetrics& self,
+                   RequestLimiter& limiter, Make make)
+      : info_(std::move(info)),
+        upstream_(std::move(upstream)),
+        client_(std::make_unique<InstrumentedHttpClient>(*upstream_, info_, self)),
+        // Outside the instrumentation: a request that found no free slot never went upstream.
+        limited_(std::make_unique<LimitedHttpClient>(*client_, limiter)),
+        source_(make(*limited_)) {}
+  const TargetInfo& target() const override { return info_; }
+  Result<Observation> Poll(SteadyTime deadline) override {
+    upstream_->RefreshSecrets();
+    return source_->Poll(deadline);
+  }
   void SetChangeListener(std::function<void()> changed) override {
     source_->SetChangeListener(std::move(changed));
   }
 
  private:
-  std::unique_ptr<HttpClient> client_;  // declared first: outlives source_
+  TargetInfo info_;
+  std::unique_ptr<UpstreamClient> upstream_;  // declared before client_ and source_: outlives them
+  std::unique_ptr<HttpClient> client_;        // declared before source_: outlives it
+  std::unique_ptr<HttpClient> limited_;
   std::unique_ptr<Source> source_;
 };
 
 // Whether a Mesos cluster's source must be rebuilt: everything but discovery settings.
 bool SameMesosSource(const MesosClusterConfig& a, const MesosClusterConfig& b) {
   return a.name == b.name && a.masters == b.masters && a.poll == b.poll && a.auth == b.auth &&
-         a.collect == b.collect;
+         a.tls == b.tls && a.collect == b.collect;
+}
+
+SeriesLimits SeriesLimitsOf(const Config& c) {
+  return {c.limits.max_series_per_target, c.limits.max_series};
 }
 
 WebServerOptions WithReload(WebServerOptions web, App* app, bool offered) {
@@ -61,11 +81,15 @@ WebServerOptions WithReload(WebServerOptions web, App* app, bool offered) {
 
 }  // namespace
 
-App::App(Config config, WebServerOptions web, Clock& clock, ConfigSource reload_from)
+App::App(Config config, WebServerOptions web, Clock& clock, ConfigSource reload_from,
+         Shard shard)
     : config_(std::move(config)),
+      shard_(shard),
+      local_(SelectTargets(config_, shard_)),
       clock_(clock),
       reload_from_(std::move(reload_from)),
-      http_(std::make_unique<HttplibClient>(ClientOptions(config_))),
+      http_options_(ClientOptions(config_)),
+      limiter_(config_.limits.max_concurrent_requests),
       self_(clock, FME_VERSION, FME_REVISION),
       store_(clock),
       cache_(store_, self_),
@@ -73,12 +97,15 @@ App::App(Config config, WebServerOptions web, Clock& clock, ConfigSource reload_
       server_(WithReload(std::move(web), this, static_cast<bool>(reload_from_)), cache_, self_,
               store_, clock),
       discovery_(std::make_unique<FlinkDiscovery>(config_)) {
-  const int targets = static_cast<int>(config_.flink_clusters.size() + config_.mesos_clusters.size());
+  const int targets = static_cast<int>(local_.flink.size() + local_.mesos.size());
   pool_ = std::make_unique<ThreadPool>(std::clamp(targets, 1, kMaxPollThreads));
   poller_ = std::make_unique<Poller>(clock_, *pool_, store_, this);
-  for (const auto& m : config_.mesos_clusters) AddMesos(m);
-  for (const auto& f : config_.flink_clusters) AddFlink(f);
-  store_.SetTargets(configured_);
+  self_.SetShard(shard_.index, shard_.count);
+  cache_.SetSeriesLimits(SeriesLimitsOf(config_));
+  WarnInsecureTls(config_);
+  for (const auto& m : local_.mesos) AddMesos(m);
+  for (const auto& f : local_.flink) AddFlink(f);
+  SetTargetsLocked(configured_);  // no other thread runs yet
   store_.SetListener([this](const SnapshotPtr&) {
     cache_.MarkDirty();
     std::lock_guard lock(discovery_mu_);
@@ -90,22 +117,30 @@ App::App(Config config, WebServerOptions web, Clock& clock, ConfigSource reload_
 App::~App() { Stop(); }
 
 template <typename MakeSource>
-void App::AddSource(const TargetInfo& info, const PollSettings& poll, MakeSource make) {
+void App::AddSource(const TargetInfo& info, const PollSettings& poll, const HttpAuth& auth,
+                    const UpstreamTls& tls, MakeSource make) {
   self_.AddTarget(info);
-  auto client = std::make_unique<InstrumentedHttpClient>(*http_, info, self_);
-  poller_->AddTarget(std::make_unique<SourceWithClient>(std::move(client), make), poll);
+  auto upstream = std::make_unique<UpstreamClient>(http_options_, tls, auth, info.name);
+  poller_->AddTarget(std::make_unique<SourceWithClient>(info, std::move(upstream), self_, limiter_, make),
+                     poll);
+}
+
+TargetInfo App::MesosTarget(const MesosClusterConfig& m) const {
+  TargetInfo info = MesosSource::TargetFor(m);
+  info.exported = shard_.OwnsMesos(m.name);
+  return info;
 }
 
 void App::AddMesos(const MesosClusterConfig& m) {
-  const TargetInfo info = MesosSource::TargetFor(m);
-  AddSource(info, m.poll,
+  const TargetInfo info = MesosTarget(m);
+  AddSource(info, m.poll, m.auth, m.tls,
             [&](HttpClient& http) { return std::make_unique<MesosSource>(m, http, clock_); });
   configured_.push_back(info);
 }
 
 void App::AddFlink(const FlinkClusterConfig& f) {
   const TargetInfo info = FlinkSource::TargetFor(f);
-  AddSource(info, f.poll,
+  AddSource(info, f.poll, f.auth, f.tls,
             [&](HttpClient& http) { return std::make_unique<FlinkSource>(f, http, clock_); });
   if (f.discovered_from.empty()) configured_.push_back(info);
 }
@@ -117,7 +152,9 @@ Status App::Start() {
   if (!st.ok()) return st;
   poll_thread_ = std::thread([this] { poller_->Run(); });
   discovery_thread_ = std::thread([this] { DiscoveryLoop(); });
-  log::Info("started", {{"targets", static_cast<int64_t>(store_.Current()->targets.size())}});
+  log::Info("started", {{"targets", static_cast<int64_t>(store_.Current()->targets.size())},
+                        {"shard", static_cast<int64_t>(shard_.index)},
+                        {"shards", static_cast<int64_t>(shard_.count)}});
   return Status::Ok();
 }
 
@@ -138,20 +175,30 @@ void App::Stop() {
 
 Status App::Reload() {
   Result<Config> next = reload_from_ ? reload_from_() : Status::Internal("reload is not offered");
-  if (!next.ok()) {
+  // The web configuration is read again too, so that a broken file is reported now rather than
+  // at the next restart, which it would prevent.
+  std::optional<Result<WebConfig>> web;
+  if (web_reload_from_) web = web_reload_from_();
+  if (!next.ok() || (web && !web->ok())) {
     self_.SetReloadResult(false);
-    const std::string& all = next.status().message();
+    std::string all = next.ok() ? "" : next.status().message();
+    if (web && !web->ok()) all += (all.empty() ? "" : "\n") + web->status().message();
     for (std::size_t start = 0; start < all.size();) {
       const std::size_t end = std::min(all.find('\n', start), all.size());
       log::Error("configuration reload rejected; the running configuration stays",
                  {{"problem", all.substr(start, end - start)}});
       start = end + 1;
     }
-    return next.status();
+    return Status::InvalidConfig(all);
   }
   Apply(std::move(next).value());
+  if (web) server_.ApplyWebConfig(**web);
+  // Once the reload is answered, /metrics shows the new target set and limits.
+  cache_.RenderNow();
   return Status::Ok();
 }
+
+void App::SetWebConfigSource(WebConfigSource source) { web_reload_from_ = std::move(source); }
 
 void App::Apply(Config next) {
   std::lock_guard lock(targets_mu_);
@@ -160,41 +207,48 @@ void App::Apply(Config next) {
               "next restart");
   }
   int kept = 0, removed = 0, added = 0;
+  // Only what this shard polls is compared: the shard settings do not change, so a target's
+  // ownership does not either, and a cluster another shard owns is never polled here.
+  ShardTargets wanted = SelectTargets(next, shard_);
   // Mesos clusters, by name: keep the unchanged, replace the changed, drop the gone.
-  for (const MesosClusterConfig& old : config_.mesos_clusters) {
-    auto it = std::find_if(next.mesos_clusters.begin(), next.mesos_clusters.end(),
+  for (const MesosClusterConfig& old : local_.mesos) {
+    auto it = std::find_if(wanted.mesos.begin(), wanted.mesos.end(),
                            [&](const MesosClusterConfig& m) { return m.name == old.name; });
-    if (it != next.mesos_clusters.end() && SameMesosSource(old, *it)) continue;
+    if (it != wanted.mesos.end() && SameMesosSource(old, *it)) continue;
     poller_->RemoveTarget(SourceKind::kMesos, old.name);
     self_.RemoveTarget(MesosSource::TargetFor(old));
     ++removed;
   }
-  for (const FlinkClusterConfig& old : config_.flink_clusters) {
-    auto it = std::find_if(next.flink_clusters.begin(), next.flink_clusters.end(),
+  for (const FlinkClusterConfig& old : local_.flink) {
+    auto it = std::find_if(wanted.flink.begin(), wanted.flink.end(),
                            [&](const FlinkClusterConfig& f) { return f.name == old.name; });
-    if (it != next.flink_clusters.end() && *it == old) continue;
+    if (it != wanted.flink.end() && *it == old) continue;
     poller_->RemoveTarget(SourceKind::kFlink, old.name);
     self_.RemoveTarget(FlinkSource::TargetFor(old));
     ++removed;
   }
-  const Config previous = std::exchange(config_, std::move(next));
+  config_ = std::move(next);
+  WarnInsecureTls(config_);
+  limiter_.SetCapacity(config_.limits.max_concurrent_requests);
+  cache_.SetSeriesLimits(SeriesLimitsOf(config_));
+  const ShardTargets previous = std::exchange(local_, std::move(wanted));
   configured_.clear();
   std::vector<const MesosClusterConfig*> new_mesos;
   std::vector<const FlinkClusterConfig*> new_flink;
-  for (const MesosClusterConfig& m : config_.mesos_clusters) {
-    auto it = std::find_if(previous.mesos_clusters.begin(), previous.mesos_clusters.end(),
+  for (const MesosClusterConfig& m : local_.mesos) {
+    auto it = std::find_if(previous.mesos.begin(), previous.mesos.end(),
                            [&](const MesosClusterConfig& o) { return o.name == m.name; });
-    if (it != previous.mesos_clusters.end() && SameMesosSource(*it, m)) {
-      configured_.push_back(MesosSource::TargetFor(m));
+    if (it != previous.mesos.end() && SameMesosSource(*it, m)) {
+      configured_.push_back(MesosTarget(m));
       ++kept;
     } else {
       new_mesos.push_back(&m);
     }
   }
-  for (const FlinkClusterConfig& f : config_.flink_clusters) {
-    auto it = std::find_if(previous.flink_clusters.begin(), previous.flink_clusters.end(),
+  for (const FlinkClusterConfig& f : local_.flink) {
+    auto it = std::find_if(previous.flink.begin(), previous.flink.end(),
                            [&](const FlinkClusterConfig& o) { return o.name == f.name; });
-    if (it != previous.flink_clusters.end() && *it == f) {
+    if (it != previous.flink.end() && *it == f) {
       configured_.push_back(FlinkSource::TargetFor(f));
       ++kept;
     } else {
@@ -212,10 +266,10 @@ void App::Apply(Config next) {
   }
   // The store first: a poll result for a target it does not know would be dropped.
   std::vector<TargetInfo> infos = configured_;
-  for (const auto* m : new_mesos) infos.push_back(MesosSource::TargetFor(*m));
+  for (const auto* m : new_mesos) infos.push_back(MesosTarget(*m));
   for (const auto* f : new_flink) infos.push_back(FlinkSource::TargetFor(*f));
   for (const auto& [name, d] : discovered_) infos.push_back(FlinkSource::TargetFor(d));
-  store_.SetTargets(infos);
+  SetTargetsLocked(infos);
   pool_->Grow(std::min(static_cast<int>(infos.size()), kMaxPollThreads));
   for (const auto* m : new_mesos) AddMesos(*m);
   for (const auto* f : new_flink) AddFlink(*f);
@@ -249,15 +303,35 @@ void App::DiscoveryLoop() {
   }
 }
 
+ShardStatus App::ShardStatusLocked() const {
+  ShardStatus s;
+  s.index = shard_.index;
+  s.count = shard_.count;
+  s.other_flink = local_.other_flink + discovered_elsewhere_;
+  s.other_mesos = local_.other_mesos;
+  return s;
+}
+
+void App::SetTargetsLocked(const std::vector<TargetInfo>& targets) {
+  const ShardStatus status = ShardStatusLocked();
+  self_.SetShardOthers(status.other_flink, status.other_mesos);
+  store_.SetTargets(targets, status);
+}
+
 void App::PublishTargetsLocked() {
   std::vector<TargetInfo> all = configured_;
   for (const auto& [name, d] : discovered_) all.push_back(FlinkSource::TargetFor(d));
-  store_.SetTargets(all);
+  SetTargetsLocked(all);
   pool_->Grow(std::min(static_cast<int>(all.size()), kMaxPollThreads));
 }
 
 void App::ApplyDiscoveryLocked() {
-  const std::vector<FlinkClusterConfig>& wanted = discovery_->targets();
+  // Every shard discovers every cluster (so that names agree) and polls those it owns.
+  std::vector<FlinkClusterConfig> wanted;
+  for (const FlinkClusterConfig& c : discovery_->targets()) {
+    if (shard_.OwnsFlink(c)) wanted.push_back(c);
+  }
+  discovered_elsewhere_ = discovery_->targets().size() - wanted.size();
   for (auto it = discovered_.begin(); it != discovered_.end();) {
     const bool still = std::any_of(wanted.begin(), wanted.end(),
                                    [&](const FlinkClusterConfig& c) { return c == it->second; });

@@ -1,5 +1,9 @@
 #include "cli/flags.h"
 
+#include <charconv>
+
+#include "sharding/shard.h"
+
 namespace fme {
 namespace {
 
@@ -15,6 +19,23 @@ constexpr StringFlag kStringFlags[] = {
     {"--log.level", &Flags::log_level},
     {"--log.format", &Flags::log_format},
 };
+
+struct IntFlag {
+  const char* name;
+  int Flags::*field;
+};
+constexpr IntFlag kIntFlags[] = {
+    {"--shard.index", &Flags::shard_index},
+    {"--shard.count", &Flags::shard_count},
+};
+
+// A whole decimal number, nothing else (no sign, spaces or suffix).
+bool ParseCount(const std::string& text, int& out) {
+  if (text.empty() || text.size() > 9) return false;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end && text[0] != '-' && text[0] != '+';
+}
 
 struct BoolFlag {
   const char* name;
@@ -47,6 +68,21 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args) {
         return Status::InvalidArgument("flag " + name + " needs a value");
       }
     }
+    for (const auto& f : kIntFlags) {
+      if (name != f.name) continue;
+      matched = true;
+      std::string v;
+      if (has_value) {
+        v = arg.substr(arg.find('=') + 1);
+      } else if (i + 1 < args.size()) {
+        v = args[++i];
+      } else {
+        return Status::InvalidArgument("flag " + name + " needs a value");
+      }
+      if (!ParseCount(v, flags.*f.field)) {
+        return Status::InvalidArgument("flag " + name + " takes a whole number, got \"" + v + "\"");
+      }
+    }
     for (const auto& f : kBoolFlags) {
       if (name != f.name) continue;
       matched = true;
@@ -61,6 +97,9 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args) {
   if (flags.telemetry_path.empty() || flags.telemetry_path[0] != '/' ||
       flags.telemetry_path.rfind("/-/", 0) == 0 || flags.telemetry_path == "/") {
     return Status::InvalidArgument("--web.telemetry-path must start with \"/\" and not be \"/\" or under \"/-/\"");
+  }
+  if (Result<Shard> shard = Shard::Make(flags.shard_index, flags.shard_count); !shard.ok()) {
+    return shard.status();
   }
   return flags;
 }
@@ -81,6 +120,9 @@ Flags:
   --log.level=info                        Only log messages with this severity or above:
                                           debug, info, warn, error.
   --log.format=logfmt                     Log format: logfmt or json.
+  --shard.index=0                         This exporter's shard, 0 to --shard.count - 1: it
+                                          polls and exports only the clusters it owns.
+  --shard.count=1                         Number of shards sharing the clusters (1 to 1000).
   --version                               Print version information and exit.
   -h, --help                              Show this help and exit.
 )";

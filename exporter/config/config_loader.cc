@@ -6,7 +6,6 @@
 // newlines into one kInvalidConfig Status. yaml-cpp exceptions never escape.
 //
 // Secrets (passwords, bearer tokens, URLs carrying credentials) are never put in a message.
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -22,7 +21,6 @@
 #include <memory>
 #include <optional>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -31,55 +29,24 @@
 
 #include "config/duration.h"
 #include "config/message_quote.h"
+#include "config/secret_file.h"
+#include "config/tls_files.h"
+#include "config/yaml_reader.h"
 #include "discovery/url_template.h"
 #include "fme/config.h"
 
 namespace fme {
 namespace {
 
-constexpr std::size_t kMaxSecretFileBytes = std::size_t{64} * 1024;
 constexpr int kMaxRedirectsLimit = 20;
 
 
-
-std::string Describe(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    default: return "nothing";
-  }
-}
-
-std::string JoinPath(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
-std::string IndexPath(const std::string& path, std::size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
 
 bool HasControlChar(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
     return u < 0x20 || u == 0x7f;
   });
-}
-
-// Levenshtein distance, for "did you mean" hints on unknown keys.
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
 }
 
 // Replaces ${NAME} with the environment variable NAME and $$ with $. Any other `$` is kept as
@@ -213,12 +180,9 @@ bool NormalizeUrl(std::string_view url, std::string* out, std::string* problem) 
   return true;
 }
 
-// A value in a mapping, with the 1-based line of its key.
-struct Field {
-  YAML::Node value;
-  int line = 0;
-};
-using Fields = std::map<std::string, Field, std::less<>>;
+
+using Field = YamlField;
+using Fields = YamlFields;
 
 // A per-target (or global) poll setting as written, with where it was written.
 struct PollKeys {
@@ -227,30 +191,14 @@ struct PollKeys {
   int interval_line = 0, timeout_line = 0;
 };
 
-class Loader {
+class Loader : private YamlReader {
  public:
   Loader(std::string origin, std::string base_dir)
-      : origin_(std::move(origin)), base_dir_(std::move(base_dir)) {}
+      : YamlReader(std::move(origin)), base_dir_(std::move(base_dir)) {}
 
   Result<Config> Load(const std::string& text);
 
  private:
-  void Error(int line, const std::string& path, const std::string& problem) {
-    problems_.push_back(
-        {line, origin_ + ":" + std::to_string(line) + ": " + path + ": " + problem});
-  }
-
-  static int LineOf(const YAML::Node& n, int fallback) {
-    return n.Mark().is_null() ? fallback : n.Mark().line + 1;
-  }
-  // Where a value problem is reported: the value itself unless it is empty (yaml-cpp puts an
-  // empty value's mark on the following line).
-  static int ValueLine(const Field& f) {
-    return f.value.IsNull() ? f.line : LineOf(f.value, f.line);
-  }
-
-  std::optional<Fields> ReadMap(const YAML::Node& node, const std::string& path, int line,
-                                std::initializer_list<std::string_view> known);
   std::optional<std::string> ReadString(const Field& f, const std::string& path);
   std::optional<Duration> ReadDuration(const Field& f, const std::string& path);
   std::optional<double> ReadJitter(const Field& f, const std::string& path);
@@ -264,12 +212,16 @@ class Loader {
   void ReadMesosLink(const Fields& fields, const std::string& path, const Config& config,
                      FlinkClusterConfig* out);
   std::optional<std::string> ReadUrl(const Field& f, const std::string& path);
-  std::optional<std::string> ReadSecretFile(const Field& f, const std::string& path);
+  std::optional<std::string> ReadSecretFile(const Field& f, const std::string& path,
+                                            std::string* resolved);
+  std::optional<std::string> ReadPath(const Field& f, const std::string& path);
+  UpstreamTls ReadTls(const Field& f, const std::string& path, const UpstreamTls& base);
 
   PollKeys ReadPollKeys(const Fields& fields, const std::string& path);
   PollSettings ApplyPoll(const PollSettings& base, const PollKeys& own, const std::string& path,
                          bool is_global);
   void ReadGlobal(const Field& f, Config* config);
+  void ReadLimits(const Field& f, Config* config);
   HttpAuth ReadAuth(const Fields& fields, const std::string& path);
   // Reads name, poll overrides and auth into *out; returns the item's keys, or nothing when
   // the item is not a mapping.
@@ -281,63 +233,16 @@ class Loader {
   void ReadMesos(const Field& f, Config* config);
   void ReadFlink(const Field& f, Config* config);
 
-  struct Problem {
-    int line;
-    std::string text;
-  };
-  std::string origin_;
   std::string base_dir_;
-  std::vector<Problem> problems_;
+  UpstreamTls global_tls_;  // global.tls: what every target's tls block starts from
 };
 
-std::optional<Fields> Loader::ReadMap(const YAML::Node& node, const std::string& path, int line,
-                                      std::initializer_list<std::string_view> known) {
-  Fields fields;
-  if (node.IsNull()) return fields;  // `key:` with nothing under it: an empty mapping
-  if (!node.IsMap()) {
-    Error(LineOf(node, line), path, "expected a mapping, got " + Describe(node));
-    return std::nullopt;
-  }
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const int key_line = LineOf(it->first, line);
-    if (!it->first.IsScalar()) {
-      Error(key_line, path, "mapping keys must be plain strings, got " + Describe(it->first));
-      continue;
-    }
-    const std::string& key = it->first.Scalar();
-    const std::string key_path = JoinPath(path, EscapeForMessage(key));
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
-      std::string problem = "unknown key";
-      for (std::string_view candidate : known) {
-        if (EditDistance(key, candidate) <= 2) {
-          problem += " (did you mean " + std::string(candidate) + "?)";
-          break;
-        }
-      }
-      Error(key_line, key_path, problem);
-      continue;
-    }
-    if (auto prev = fields.find(key); prev != fields.end()) {
-      Error(key_line, key_path,
-            "duplicate key (first at line " + std::to_string(prev->second.line) + ")");
-      continue;
-    }
-    fields.emplace(key, Field{it->second, key_line});
-  }
-  return fields;
-}
-
+// A single value with ${NAME} expanded.
 std::optional<std::string> Loader::ReadString(const Field& f, const std::string& path) {
-  if (f.value.IsNull()) {
-    Error(f.line, path, "missing value");
-    return std::nullopt;
-  }
-  if (!f.value.IsScalar()) {
-    Error(ValueLine(f), path, "expected a single value, got " + Describe(f.value));
-    return std::nullopt;
-  }
+  const std::optional<std::string> text = ReadScalar(f, path);
+  if (!text) return std::nullopt;
   std::string out, problem;
-  if (!ExpandEnv(f.value.Scalar(), &out, &problem)) {
+  if (!ExpandEnv(*text, &out, &problem)) {
     Error(ValueLine(f), path, problem);
     return std::nullopt;
   }
@@ -407,13 +312,13 @@ std::optional<std::vector<std::string>> Loader::ReadPatterns(const Field& f,
                                                              const std::string& path) {
   if (f.value.IsNull()) return std::vector<std::string>{};
   if (!f.value.IsSequence()) {
-    Error(ValueLine(f), path, "expected a list of regular expressions, got " + Describe(f.value));
+    Error(ValueLine(f), path, "expected a list of regular expressions, got " + DescribeYamlNode(f.value));
     return std::nullopt;
   }
   std::vector<std::string> out;
   for (std::size_t i = 0; i < f.value.size(); ++i) {
     const Field entry{f.value[i], LineOf(f.value[i], f.line)};
-    const std::string epath = IndexPath(path, i);
+    const std::string epath = IndexKeyPath(path, i);
     std::optional<std::string> pattern = ReadString(entry, epath);
     if (!pattern) continue;
     try {
@@ -435,45 +340,45 @@ void Loader::ReadFlinkCollect(const Fields& fields, const std::string& path,
     return it == fields.end() ? nullptr : &it->second;
   };
   if (const Field* f = key("terminal_job_ttl")) {
-    if (auto d = ReadDuration(*f, JoinPath(path, "terminal_job_ttl"))) out->terminal_job_ttl = *d;
+    if (auto d = ReadDuration(*f, JoinKeyPath(path, "terminal_job_ttl"))) out->terminal_job_ttl = *d;
   }
   if (const Field* f = key("max_concurrent_requests")) {
-    if (auto n = ReadInt(*f, JoinPath(path, "max_concurrent_requests"), 1, 64)) {
+    if (auto n = ReadInt(*f, JoinKeyPath(path, "max_concurrent_requests"), 1, 64)) {
       out->max_concurrent_requests = *n;
     }
   }
   if (const Field* f = key("jobs")) {
-    const std::string jpath = JoinPath(path, "jobs");
+    const std::string jpath = JoinKeyPath(path, "jobs");
     if (std::optional<Fields> jobs = ReadMap(f->value, jpath, f->line, {"include", "exclude"})) {
       if (auto it = jobs->find("include"); it != jobs->end()) {
-        if (auto p = ReadPatterns(it->second, JoinPath(jpath, "include"))) out->include_jobs = *p;
+        if (auto p = ReadPatterns(it->second, JoinKeyPath(jpath, "include"))) out->include_jobs = *p;
       }
       if (auto it = jobs->find("exclude"); it != jobs->end()) {
-        if (auto p = ReadPatterns(it->second, JoinPath(jpath, "exclude"))) out->exclude_jobs = *p;
+        if (auto p = ReadPatterns(it->second, JoinKeyPath(jpath, "exclude"))) out->exclude_jobs = *p;
       }
     }
   }
   if (const Field* f = key("expected_jobs")) {
-    if (auto p = ReadPatterns(*f, JoinPath(path, "expected_jobs"))) out->expected_jobs = *p;
+    if (auto p = ReadPatterns(*f, JoinKeyPath(path, "expected_jobs"))) out->expected_jobs = *p;
   }
   if (const Field* f = key("taskmanager_metrics")) {
-    if (auto b = ReadBool(*f, JoinPath(path, "taskmanager_metrics"))) out->taskmanager_metrics = *b;
+    if (auto b = ReadBool(*f, JoinKeyPath(path, "taskmanager_metrics"))) out->taskmanager_metrics = *b;
   }
   if (const Field* f = key("subtask_metrics")) {
-    if (auto b = ReadBool(*f, JoinPath(path, "subtask_metrics"))) out->subtask_metrics = *b;
+    if (auto b = ReadBool(*f, JoinKeyPath(path, "subtask_metrics"))) out->subtask_metrics = *b;
   }
   if (const Field* f = key("max_subtask_series")) {
-    if (auto n = ReadInt(*f, JoinPath(path, "max_subtask_series"), 0, 10000000)) {
+    if (auto n = ReadInt(*f, JoinKeyPath(path, "max_subtask_series"), 0, 10000000)) {
       out->max_subtask_series = *n;
     }
   }
   if (const Field* f = key("backpressure_sampling")) {
-    if (auto b = ReadBool(*f, JoinPath(path, "backpressure_sampling"))) {
+    if (auto b = ReadBool(*f, JoinKeyPath(path, "backpressure_sampling"))) {
       out->backpressure_sampling = *b;
     }
   }
   if (const Field* f = key("backpressure_sampling_interval")) {
-    const std::string ipath = JoinPath(path, "backpressure_sampling_interval");
+    const std::string ipath = JoinKeyPath(path, "backpressure_sampling_interval");
     if (auto d = ReadDuration(*f, ipath)) {
       if (*d < std::chrono::seconds(10)) {
         Error(ValueLine(*f), ipath, "must be at least 10s: each call makes the JobManager sample stack traces");
@@ -492,12 +397,12 @@ void Loader::ReadMesosLink(const Fields& fields, const std::string& path, const 
   if (cluster == fields.end() || framework == fields.end()) {
     const bool has_cluster = cluster != fields.end();
     Error(has_cluster ? cluster->second.line : framework->second.line,
-          JoinPath(path, has_cluster ? "mesos_framework" : "mesos_cluster"),
+          JoinKeyPath(path, has_cluster ? "mesos_framework" : "mesos_cluster"),
           "required with " + std::string(has_cluster ? "mesos_cluster" : "mesos_framework") +
               " (the join needs both the Mesos cluster and the framework)");
     return;
   }
-  const std::string cpath = JoinPath(path, "mesos_cluster");
+  const std::string cpath = JoinKeyPath(path, "mesos_cluster");
   if (auto name = ReadString(cluster->second, cpath)) {
     // mesos_clusters is read first whatever the order in the file (see Load()).
     const bool known = std::any_of(config.mesos_clusters.begin(), config.mesos_clusters.end(),
@@ -509,7 +414,7 @@ void Loader::ReadMesosLink(const Fields& fields, const std::string& path, const 
       out->mesos_cluster = *name;
     }
   }
-  const std::string fpath = JoinPath(path, "mesos_framework");
+  const std::string fpath = JoinKeyPath(path, "mesos_framework");
   if (auto f = ReadString(framework->second, fpath)) {
     if (f->empty()) {
       Error(ValueLine(framework->second), fpath, "must not be empty");
@@ -526,7 +431,7 @@ void Loader::ReadMesosCollect(const Fields& fields, const std::string& path,
     return it == fields.end() ? nullptr : &it->second;
   };
   if (const Field* f = key("state")) {
-    const std::string spath = JoinPath(path, "state");
+    const std::string spath = JoinKeyPath(path, "state");
     if (auto text = ReadString(*f, spath)) {
       if (*text == "events") {
         out->state = MesosStateMode::kEvents;
@@ -541,20 +446,20 @@ void Loader::ReadMesosCollect(const Fields& fields, const std::string& path,
     }
   }
   if (const Field* f = key("state_poll_interval")) {
-    if (auto d = ReadDuration(*f, JoinPath(path, "state_poll_interval"))) {
+    if (auto d = ReadDuration(*f, JoinKeyPath(path, "state_poll_interval"))) {
       out->state_poll_interval = *d;
     }
   }
   if (const Field* f = key("task_frameworks")) {
-    if (auto p = ReadPatterns(*f, JoinPath(path, "task_frameworks"))) out->task_frameworks = *p;
+    if (auto p = ReadPatterns(*f, JoinKeyPath(path, "task_frameworks"))) out->task_frameworks = *p;
   }
   if (const Field* f = key("task_page_size")) {
-    if (auto n = ReadInt(*f, JoinPath(path, "task_page_size"), 10, 100000)) {
+    if (auto n = ReadInt(*f, JoinKeyPath(path, "task_page_size"), 10, 100000)) {
       out->task_page_size = *n;
     }
   }
   if (const Field* f = key("event_stream_idle_timeout")) {
-    const std::string ipath = JoinPath(path, "event_stream_idle_timeout");
+    const std::string ipath = JoinKeyPath(path, "event_stream_idle_timeout");
     if (auto d = ReadDuration(*f, ipath)) {
       // Values below the heartbeat interval only make sense against a test server.
       if (*d < std::chrono::seconds(1)) {
@@ -567,7 +472,7 @@ void Loader::ReadMesosCollect(const Fields& fields, const std::string& path,
     }
   }
   if (const Field* f = key("reconnect_backoff_max")) {
-    if (auto d = ReadDuration(*f, JoinPath(path, "reconnect_backoff_max"))) {
+    if (auto d = ReadDuration(*f, JoinKeyPath(path, "reconnect_backoff_max"))) {
       out->reconnect_backoff_max = *d;
     }
   }
@@ -579,7 +484,7 @@ void Loader::ReadDiscovery(const Field& f, const std::string& path, const PollSe
       ReadMap(f.value, path, f.line,
               {"frameworks", "taskmanager_tasks", "url_template", "drop_after", "poll_interval",
                "poll_timeout", "poll_jitter", "poll_backoff_max", "basic_auth", "bearer_token", "bearer_token_file",
-               "token_scheme", "terminal_job_ttl", "max_concurrent_requests", "jobs",
+               "token_scheme", "tls", "terminal_job_ttl", "max_concurrent_requests", "jobs",
                "expected_jobs", "taskmanager_metrics", "subtask_metrics", "max_subtask_series",
                "backpressure_sampling", "backpressure_sampling_interval"});
   if (!fields) return;
@@ -588,12 +493,16 @@ void Loader::ReadDiscovery(const Field& f, const std::string& path, const PollSe
   }
   out->poll = ApplyPoll(global, ReadPollKeys(*fields, path), path, false);
   out->auth = ReadAuth(*fields, path);
+  out->tls = global_tls_;
+  if (auto it = fields->find("tls"); it != fields->end()) {
+    out->tls = ReadTls(it->second, JoinKeyPath(path, "tls"), global_tls_);
+  }
   ReadFlinkCollect(*fields, path, &out->collect);
   if (auto it = fields->find("frameworks"); it != fields->end()) {
-    if (auto p = ReadPatterns(it->second, JoinPath(path, "frameworks"))) out->framework_names = *p;
+    if (auto p = ReadPatterns(it->second, JoinKeyPath(path, "frameworks"))) out->framework_names = *p;
   }
   if (auto it = fields->find("taskmanager_tasks"); it != fields->end()) {
-    if (auto b = ReadBool(it->second, JoinPath(path, "taskmanager_tasks"))) {
+    if (auto b = ReadBool(it->second, JoinKeyPath(path, "taskmanager_tasks"))) {
       out->taskmanager_tasks = *b;
     }
   }
@@ -601,7 +510,7 @@ void Loader::ReadDiscovery(const Field& f, const std::string& path, const PollSe
     Error(f.line, path, "finds nothing: frameworks is empty and taskmanager_tasks is false");
   }
   if (auto it = fields->find("url_template"); it != fields->end()) {
-    const std::string tpath = JoinPath(path, "url_template");
+    const std::string tpath = JoinKeyPath(path, "url_template");
     if (auto text = ReadString(it->second, tpath)) {
       std::string problem;
       if (!CheckUrlTemplate(*text, &problem)) {
@@ -612,7 +521,7 @@ void Loader::ReadDiscovery(const Field& f, const std::string& path, const PollSe
     }
   }
   if (auto it = fields->find("drop_after"); it != fields->end()) {
-    if (auto d = ReadDuration(it->second, JoinPath(path, "drop_after"))) out->drop_after = *d;
+    if (auto d = ReadDuration(it->second, JoinKeyPath(path, "drop_after"))) out->drop_after = *d;
   }
 }
 
@@ -627,9 +536,24 @@ std::optional<std::string> Loader::ReadUrl(const Field& f, const std::string& pa
   return url;
 }
 
-// Reads a secret from a file named relative to the config file's directory. Only the path
-// and the system's reason ever appear in a message, never the contents.
-std::optional<std::string> Loader::ReadSecretFile(const Field& f, const std::string& path) {
+// Reads a secret from a file named relative to the config file's directory; `*resolved`
+// receives the file's path. Only the path and the system's reason ever appear in a message,
+// never the contents.
+std::optional<std::string> Loader::ReadSecretFile(const Field& f, const std::string& path,
+                                                  std::string* resolved) {
+  const std::optional<std::string> file = ReadPath(f, path);
+  if (!file) return std::nullopt;
+  Result<std::string> secret = fme::ReadSecretFile(*file);
+  if (!secret.ok()) {
+    Error(ValueLine(f), path, secret.status().message());
+    return std::nullopt;
+  }
+  *resolved = *file;
+  return std::move(secret).value();
+}
+
+// A file name, resolved against the config file's directory.
+std::optional<std::string> Loader::ReadPath(const Field& f, const std::string& path) {
   const std::optional<std::string> name = ReadString(f, path);
   if (!name) return std::nullopt;
   if (name->empty()) {
@@ -638,58 +562,24 @@ std::optional<std::string> Loader::ReadSecretFile(const Field& f, const std::str
   }
   std::filesystem::path file(*name);
   if (file.is_relative() && !base_dir_.empty()) file = std::filesystem::path(base_dir_) / file;
-  const std::string shown = QuoteForMessage(file.string());
-
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) {
-    Error(ValueLine(f), path, "cannot read " + shown + ": is a directory");
-    return std::nullopt;
-  }
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> fp(std::fopen(file.c_str(), "rb"), &std::fclose);
-  if (!fp) {
-    Error(ValueLine(f), path, "cannot read " + shown + ": " + std::strerror(errno));
-    return std::nullopt;
-  }
-  std::string secret;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, fp.get())) > 0) {
-    secret.append(buf, n);
-    if (secret.size() > kMaxSecretFileBytes) {
-      Error(ValueLine(f), path,
-            "cannot read " + shown + ": larger than " + std::to_string(kMaxSecretFileBytes) +
-                " bytes");
-      return std::nullopt;
-    }
-  }
-  if (std::ferror(fp.get())) {
-    Error(ValueLine(f), path, "cannot read " + shown + ": " + std::strerror(errno));
-    return std::nullopt;
-  }
-  // Files written by editors and `echo` end with a newline that is not part of the secret.
-  // "\r\n" counts as one newline.
-  if (!secret.empty() && secret.back() == '\n') {
-    secret.pop_back();
-    if (!secret.empty() && secret.back() == '\r') secret.pop_back();
-  }
-  return secret;
+  return file.string();
 }
 
 PollKeys Loader::ReadPollKeys(const Fields& fields, const std::string& path) {
   PollKeys keys;
   if (auto it = fields.find("poll_interval"); it != fields.end()) {
-    keys.interval = ReadDuration(it->second, JoinPath(path, "poll_interval"));
+    keys.interval = ReadDuration(it->second, JoinKeyPath(path, "poll_interval"));
     keys.interval_line = ValueLine(it->second);
   }
   if (auto it = fields.find("poll_timeout"); it != fields.end()) {
-    keys.timeout = ReadDuration(it->second, JoinPath(path, "poll_timeout"));
+    keys.timeout = ReadDuration(it->second, JoinKeyPath(path, "poll_timeout"));
     keys.timeout_line = ValueLine(it->second);
   }
   if (auto it = fields.find("poll_jitter"); it != fields.end()) {
-    keys.jitter = ReadJitter(it->second, JoinPath(path, "poll_jitter"));
+    keys.jitter = ReadJitter(it->second, JoinKeyPath(path, "poll_jitter"));
   }
   if (auto it = fields.find("poll_backoff_max"); it != fields.end()) {
-    keys.backoff_max = ReadDuration(it->second, JoinPath(path, "poll_backoff_max"));
+    keys.backoff_max = ReadDuration(it->second, JoinKeyPath(path, "poll_backoff_max"));
   }
   return keys;
 }
@@ -709,15 +599,87 @@ PollSettings Loader::ApplyPoll(const PollSettings& base, const PollKeys& own,
   const std::string interval = FormatDuration(poll.interval);
   const std::string timeout = FormatDuration(poll.timeout);
   if (own.timeout) {
-    Error(own.timeout_line, JoinPath(path, "poll_timeout"),
+    Error(own.timeout_line, JoinKeyPath(path, "poll_timeout"),
           "poll_timeout (" + timeout + ") must not exceed poll_interval (" + interval +
               (own.interval ? "" : ", " + inherited) + ")");
   } else if (own.interval) {
-    Error(own.interval_line, JoinPath(path, "poll_interval"),
+    Error(own.interval_line, JoinKeyPath(path, "poll_interval"),
           "poll_interval (" + interval + ") must not be shorter than poll_timeout (" + timeout +
               ", " + inherited + ")");
   }
   return poll;
+}
+
+// A tls block over `base`, key by key. The client certificate and its key are given together,
+// in one block, so that a pair is never made of two blocks' halves.
+UpstreamTls Loader::ReadTls(const Field& f, const std::string& path, const UpstreamTls& base) {
+  UpstreamTls tls = base;
+  const std::optional<Fields> fields =
+      ReadMap(f.value, path, f.line,
+              {"ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"},
+              {{"ca", "inline certificates are not supported; put them in a file and use ca_file"},
+               {"cert", "inline certificates are not supported; use cert_file"},
+               {"key", "inline keys are not supported; use key_file"},
+               {"ca_dir", "not supported; use ca_file with a PEM bundle"}});
+  if (!fields) return tls;
+  auto key = [&](std::string_view name) -> const Field* {
+    auto it = fields->find(name);
+    return it == fields->end() ? nullptr : &it->second;
+  };
+  if (const Field* ca = key("ca_file")) {
+    const std::string cpath = JoinKeyPath(path, "ca_file");
+    if (auto file = ReadPath(*ca, cpath)) {
+      if (std::string problem = CaFileProblem(*file); !problem.empty()) {
+        Error(ValueLine(*ca), cpath, problem);
+      } else {
+        tls.ca_file = *file;
+      }
+    }
+  }
+  const Field* cert = key("cert_file");
+  const Field* pkey = key("key_file");
+  if ((cert == nullptr) != (pkey == nullptr)) {
+    const bool has_cert = cert != nullptr;
+    Error(has_cert ? cert->line : pkey->line, JoinKeyPath(path, has_cert ? "key_file" : "cert_file"),
+          std::string("required with ") + (has_cert ? "cert_file" : "key_file") +
+              " (a client certificate and its key go together)");
+  } else if (cert != nullptr) {
+    const std::string cpath = JoinKeyPath(path, "cert_file");
+    const std::string kpath = JoinKeyPath(path, "key_file");
+    std::optional<std::string> cert_file = ReadPath(*cert, cpath);
+    std::optional<std::string> key_file = ReadPath(*pkey, kpath);
+    if (cert_file && key_file) {
+      bool key_at_fault = false;
+      if (std::string problem = ClientCertificateProblem(*cert_file, *key_file, &key_at_fault);
+          !problem.empty()) {
+        Error(ValueLine(key_at_fault ? *pkey : *cert), key_at_fault ? kpath : cpath, problem);
+      } else {
+        tls.cert_file = *cert_file;
+        tls.key_file = *key_file;
+      }
+    }
+  }
+  if (const Field* name = key("server_name")) {
+    const std::string npath = JoinKeyPath(path, "server_name");
+    if (auto text = ReadString(*name, npath)) {
+      const bool valid = !text->empty() && std::all_of(text->begin(), text->end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '.' || c == '_';
+      });
+      if (!valid) {
+        Error(ValueLine(*name), npath,
+              "invalid server name " + QuoteForMessage(*text) + " (expected a DNS name)");
+      } else {
+        tls.server_name = *text;
+      }
+    }
+  }
+  if (const Field* skip = key("insecure_skip_verify")) {
+    if (auto b = ReadBool(*skip, JoinKeyPath(path, "insecure_skip_verify"))) {
+      tls.insecure_skip_verify = *b;
+    }
+  }
+  return tls;
 }
 
 void Loader::ReadGlobal(const Field& f, Config* config) {
@@ -725,9 +687,12 @@ void Loader::ReadGlobal(const Field& f, Config* config) {
   const std::optional<Fields> fields =
       ReadMap(f.value, path, f.line,
               {"poll_interval", "poll_timeout", "poll_jitter", "poll_backoff_max", "connect_timeout",
-               "max_response_size", "max_redirects"});
+               "max_response_size", "max_redirects", "tls"});
   if (!fields) return;
   config->poll = ApplyPoll(PollSettings{}, ReadPollKeys(*fields, path), path, true);
+  if (auto it = fields->find("tls"); it != fields->end()) {
+    global_tls_ = ReadTls(it->second, "global.tls", UpstreamTls{});
+  }
 
   if (auto it = fields->find("connect_timeout"); it != fields->end()) {
     if (auto d = ReadDuration(it->second, "global.connect_timeout"))
@@ -764,6 +729,29 @@ void Loader::ReadGlobal(const Field& f, Config* config) {
   }
 }
 
+void Loader::ReadLimits(const Field& f, Config* config) {
+  const std::optional<Fields> fields =
+      ReadMap(f.value, "limits", f.line,
+              {"max_series_per_target", "max_series", "max_concurrent_requests"});
+  if (!fields) return;
+  constexpr int kMaxSeriesCap = 1'000'000'000;
+  if (auto it = fields->find("max_series_per_target"); it != fields->end()) {
+    if (auto n = ReadInt(it->second, "limits.max_series_per_target", 0, kMaxSeriesCap)) {
+      config->limits.max_series_per_target = static_cast<std::size_t>(*n);
+    }
+  }
+  if (auto it = fields->find("max_series"); it != fields->end()) {
+    if (auto n = ReadInt(it->second, "limits.max_series", 0, kMaxSeriesCap)) {
+      config->limits.max_series = static_cast<std::size_t>(*n);
+    }
+  }
+  if (auto it = fields->find("max_concurrent_requests"); it != fields->end()) {
+    if (auto n = ReadInt(it->second, "limits.max_concurrent_requests", 0, 4096)) {
+      config->limits.max_concurrent_requests = *n;
+    }
+  }
+}
+
 HttpAuth Loader::ReadAuth(const Fields& fields, const std::string& path) {
   HttpAuth auth;
   const auto basic = fields.find("basic_auth");
@@ -771,11 +759,11 @@ HttpAuth Loader::ReadAuth(const Fields& fields, const std::string& path) {
   const auto token_file = fields.find("bearer_token_file");
 
   if (basic != fields.end()) {
-    const std::string bpath = JoinPath(path, "basic_auth");
+    const std::string bpath = JoinKeyPath(path, "basic_auth");
     if (token != fields.end() || token_file != fields.end()) {
       const Field& other = token != fields.end() ? token->second : token_file->second;
       Error(other.line,
-            JoinPath(path, token != fields.end() ? "bearer_token" : "bearer_token_file"),
+            JoinKeyPath(path, token != fields.end() ? "bearer_token" : "bearer_token_file"),
             "basic_auth and bearer tokens are mutually exclusive");
     }
     const std::optional<Fields> b = ReadMap(basic->second.value, bpath, basic->second.line,
@@ -785,50 +773,53 @@ HttpAuth Loader::ReadAuth(const Fields& fields, const std::string& path) {
     const auto pass = b->find("password");
     const auto pass_file = b->find("password_file");
     if (user == b->end()) {
-      Error(basic->second.line, JoinPath(bpath, "username"), "required key is missing");
-    } else if (auto u = ReadString(user->second, JoinPath(bpath, "username"))) {
+      Error(basic->second.line, JoinKeyPath(bpath, "username"), "required key is missing");
+    } else if (auto u = ReadString(user->second, JoinKeyPath(bpath, "username"))) {
       // RFC 7617: the user-id cannot contain a colon (it separates user and password).
       if (u->find(':') != std::string::npos) {
-        Error(ValueLine(user->second), JoinPath(bpath, "username"), "must not contain ':'");
+        Error(ValueLine(user->second), JoinKeyPath(bpath, "username"), "must not contain ':'");
       } else {
         auth.basic_username = *u;
       }
     }
     if (pass != b->end() && pass_file != b->end()) {
-      Error(pass_file->second.line, JoinPath(bpath, "password_file"),
+      Error(pass_file->second.line, JoinKeyPath(bpath, "password_file"),
             "password and password_file are mutually exclusive");
     } else if (pass != b->end()) {
-      auth.basic_password = ReadString(pass->second, JoinPath(bpath, "password"));
+      auth.basic_password = ReadString(pass->second, JoinKeyPath(bpath, "password"));
     } else if (pass_file != b->end()) {
-      auth.basic_password = ReadSecretFile(pass_file->second, JoinPath(bpath, "password_file"));
+      auth.basic_password = ReadSecretFile(pass_file->second, JoinKeyPath(bpath, "password_file"),
+                                           &auth.basic_password_file);
     } else {
-      Error(basic->second.line, JoinPath(bpath, "password"),
+      Error(basic->second.line, JoinKeyPath(bpath, "password"),
             "required key is missing (set password or password_file)");
     }
     return auth;
   }
 
   if (token != fields.end() && token_file != fields.end()) {
-    Error(token_file->second.line, JoinPath(path, "bearer_token_file"),
+    Error(token_file->second.line, JoinKeyPath(path, "bearer_token_file"),
           "bearer_token and bearer_token_file are mutually exclusive");
     return auth;
   }
   const bool from_file = token_file != fields.end();
   if (!from_file && token == fields.end()) return auth;
   const Field& f = from_file ? token_file->second : token->second;
-  const std::string tpath = JoinPath(path, from_file ? "bearer_token_file" : "bearer_token");
-  std::optional<std::string> value = from_file ? ReadSecretFile(f, tpath) : ReadString(f, tpath);
+  const std::string tpath = JoinKeyPath(path, from_file ? "bearer_token_file" : "bearer_token");
+  std::string token_path;
+  std::optional<std::string> value =
+      from_file ? ReadSecretFile(f, tpath, &token_path) : ReadString(f, tpath);
   if (!value) return auth;
-  // The token goes into an HTTP header verbatim; a line break there would split the header.
-  if (value->empty()) {
-    Error(ValueLine(f), tpath, from_file ? "the token file is empty" : "must not be empty");
-  } else if (HasControlChar(*value)) {
-    Error(ValueLine(f), tpath, "the token contains a line break or other control character");
+  if (value->empty() && !from_file) {
+    Error(ValueLine(f), tpath, "must not be empty");
+  } else if (std::string problem = SecretProblem(SecretKind::kToken, *value); !problem.empty()) {
+    Error(ValueLine(f), tpath, problem);
   } else {
     auth.bearer_token = std::move(value);
+    auth.bearer_token_file = std::move(token_path);
   }
   if (auto scheme = fields.find("token_scheme"); scheme != fields.end()) {
-    const std::string spath = JoinPath(path, "token_scheme");
+    const std::string spath = JoinKeyPath(path, "token_scheme");
     if (auto text = ReadString(scheme->second, spath)) {
       if (*text == "dcos") {
         auth.dcos_token_scheme = true;
@@ -850,13 +841,13 @@ std::optional<Fields> Loader::ReadClusterCommon(const YAML::Node& item, const st
   std::optional<Fields> fields = ReadMap(item, path, line, known);
   if (!fields) return std::nullopt;
   if (auto it = fields->find("name"); it == fields->end()) {
-    Error(line, JoinPath(path, "name"), "required key is missing");
-  } else if (auto name = ReadString(it->second, JoinPath(path, "name"))) {
+    Error(line, JoinKeyPath(path, "name"), "required key is missing");
+  } else if (auto name = ReadString(it->second, JoinKeyPath(path, "name"))) {
     const int name_line = ValueLine(it->second);
     if (name->empty()) {
-      Error(name_line, JoinPath(path, "name"), "must not be empty");
+      Error(name_line, JoinKeyPath(path, "name"), "must not be empty");
     } else if (auto [prev, inserted] = names->emplace(*name, name_line); !inserted) {
-      Error(name_line, JoinPath(path, "name"),
+      Error(name_line, JoinKeyPath(path, "name"),
             "duplicate cluster name " + QuoteForMessage(*name) + " (first at line " +
                 std::to_string(prev->second) + ")");
     }
@@ -864,6 +855,10 @@ std::optional<Fields> Loader::ReadClusterCommon(const YAML::Node& item, const st
   }
   out->poll = ApplyPoll(global, ReadPollKeys(*fields, path), path, false);
   out->auth = ReadAuth(*fields, path);
+  out->tls = global_tls_;
+  if (auto it = fields->find("tls"); it != fields->end()) {
+    out->tls = ReadTls(it->second, JoinKeyPath(path, "tls"), global_tls_);
+  }
   return fields;
 }
 
@@ -877,19 +872,19 @@ std::optional<std::vector<YAML::Node>> Items(const Field& f) {
 void Loader::ReadMesos(const Field& f, Config* config) {
   const std::optional<std::vector<YAML::Node>> items = Items(f);
   if (!items) {
-    Error(ValueLine(f), "mesos_clusters", "expected a list of clusters, got " + Describe(f.value));
+    Error(ValueLine(f), "mesos_clusters", "expected a list of clusters, got " + DescribeYamlNode(f.value));
     return;
   }
   std::map<std::string, int> names;
   for (std::size_t i = 0; i < items->size(); ++i) {
     const YAML::Node& item = (*items)[i];
-    const std::string path = IndexPath("mesos_clusters", i);
+    const std::string path = IndexKeyPath("mesos_clusters", i);
     const int line = LineOf(item, f.line);
     MesosClusterConfig cluster;
     const std::optional<Fields> fields =
         ReadClusterCommon(item, path, line,
                           {"name", "masters", "poll_interval", "poll_timeout", "poll_jitter", "poll_backoff_max",
-                           "basic_auth", "bearer_token", "bearer_token_file", "token_scheme", "state",
+                           "basic_auth", "bearer_token", "bearer_token_file", "token_scheme", "tls", "state",
                            "state_poll_interval", "task_frameworks", "task_page_size",
                            "event_stream_idle_timeout", "reconnect_backoff_max", "discover_flink"},
                           &names, config->poll, &cluster);
@@ -897,11 +892,11 @@ void Loader::ReadMesos(const Field& f, Config* config) {
     ReadMesosCollect(*fields, path, &cluster.collect);
     if (auto it = fields->find("discover_flink"); it != fields->end()) {
       FlinkDiscoveryConfig discovery;
-      ReadDiscovery(it->second, JoinPath(path, "discover_flink"), config->poll, cluster, &discovery);
+      ReadDiscovery(it->second, JoinKeyPath(path, "discover_flink"), config->poll, cluster, &discovery);
       cluster.discover_flink = std::move(discovery);
     }
 
-    const std::string mpath = JoinPath(path, "masters");
+    const std::string mpath = JoinKeyPath(path, "masters");
     const auto masters = fields->find("masters");
     if (masters == fields->end()) {
       Error(line, mpath, "required key is missing");
@@ -909,13 +904,13 @@ void Loader::ReadMesos(const Field& f, Config* config) {
       Error(ValueLine(masters->second), mpath,
             "expected a non-empty list of URLs, got " + (masters->second.value.IsSequence()
                                                              ? "an empty list"
-                                                             : Describe(masters->second.value)));
+                                                             : DescribeYamlNode(masters->second.value)));
     } else {
       std::map<std::string, int> seen;
       const YAML::Node& list = masters->second.value;
       for (std::size_t j = 0; j < list.size(); ++j) {
         const Field entry{list[j], LineOf(list[j], masters->second.line)};
-        const std::string epath = IndexPath(mpath, j);
+        const std::string epath = IndexKeyPath(mpath, j);
         std::optional<std::string> url = ReadUrl(entry, epath);
         if (!url) continue;
         if (auto [prev, inserted] = seen.emplace(*url, entry.line); !inserted) {
@@ -934,19 +929,19 @@ void Loader::ReadMesos(const Field& f, Config* config) {
 void Loader::ReadFlink(const Field& f, Config* config) {
   const std::optional<std::vector<YAML::Node>> items = Items(f);
   if (!items) {
-    Error(ValueLine(f), "flink_clusters", "expected a list of clusters, got " + Describe(f.value));
+    Error(ValueLine(f), "flink_clusters", "expected a list of clusters, got " + DescribeYamlNode(f.value));
     return;
   }
   std::map<std::string, int> names;
   for (std::size_t i = 0; i < items->size(); ++i) {
     const YAML::Node& item = (*items)[i];
-    const std::string path = IndexPath("flink_clusters", i);
+    const std::string path = IndexKeyPath("flink_clusters", i);
     const int line = LineOf(item, f.line);
     FlinkClusterConfig cluster;
     const std::optional<Fields> fields =
         ReadClusterCommon(item, path, line,
                           {"name", "rest_url", "poll_interval", "poll_timeout", "poll_jitter", "poll_backoff_max",
-                           "basic_auth", "bearer_token", "bearer_token_file", "token_scheme", "terminal_job_ttl",
+                           "basic_auth", "bearer_token", "bearer_token_file", "token_scheme", "tls", "terminal_job_ttl",
                            "max_concurrent_requests", "jobs", "expected_jobs", "taskmanager_metrics", "mesos_cluster",
                            "mesos_framework",
                            "subtask_metrics", "max_subtask_series", "backpressure_sampling",
@@ -956,101 +951,32 @@ void Loader::ReadFlink(const Field& f, Config* config) {
     ReadFlinkCollect(*fields, path, &cluster.collect);
     ReadMesosLink(*fields, path, *config, &cluster);
     if (auto it = fields->find("rest_url"); it == fields->end()) {
-      Error(line, JoinPath(path, "rest_url"), "required key is missing");
-    } else if (auto url = ReadUrl(it->second, JoinPath(path, "rest_url"))) {
+      Error(line, JoinKeyPath(path, "rest_url"), "required key is missing");
+    } else if (auto url = ReadUrl(it->second, JoinKeyPath(path, "rest_url"))) {
       cluster.rest_url = std::move(*url);
     }
     config->flink_clusters.push_back(std::move(cluster));
   }
 }
 
-// Where the documents of a YAML stream start, read without building them: yaml-cpp 0.7's
-// LoadAll never returns on some malformed input (a ',' outside a flow collection), because its
-// parser then reports the same empty document again and again without consuming anything, and
-// LoadAll collects them until memory runs out. So at most two documents are read here, and a
-// second document that starts where the first one did is that stuck parser: a syntax error.
-class DocumentStarts : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> starts;  // of each document
-  std::vector<YAML::Mark> roots;   // of each document's root node
-
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Root(mark); }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Root(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                const std::string&) override {
-    Root(mark);
-  }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
-    Root(mark);
-  }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
-    Root(mark);
-  }
-  void OnMapEnd() override {}
-
- private:
-  void Root(const YAML::Mark& mark) {
-    if (roots.size() < starts.size()) roots.push_back(mark);
-  }
-};
-
 Result<Config> Loader::Load(const std::string& text) {
   Config config;
-  try {
-    std::istringstream stream(text);
-    YAML::Parser parser(stream);
-    DocumentStarts marks;
-    for (int i = 0; i < 2 && parser.HandleNextDocument(marks); ++i) {
+  Status status = Parse(text, [&](const YAML::Node& root) {
+    if (!root.IsMap()) {
+      Error(LineOf(root, 1), "top level",
+            "expected a mapping with keys global, mesos_clusters, flink_clusters, got " +
+                DescribeYamlNode(root));
+    } else if (std::optional<Fields> top = ReadMap(
+                   root, "", 1, {"global", "limits", "mesos_clusters", "flink_clusters"})) {
+      // Global first, whatever the order in the file: the clusters inherit from it.
+      if (auto it = top->find("global"); it != top->end()) ReadGlobal(it->second, &config);
+      if (auto it = top->find("limits"); it != top->end()) ReadLimits(it->second, &config);
+      if (auto it = top->find("mesos_clusters"); it != top->end()) ReadMesos(it->second, &config);
+      if (auto it = top->find("flink_clusters"); it != top->end()) ReadFlink(it->second, &config);
     }
-    const bool stuck = marks.starts.size() > 1 && marks.starts[1].pos == marks.starts[0].pos;
-    if (stuck) {
-      const YAML::Mark& at = marks.starts[0];
-      const std::size_t pos = std::min(static_cast<std::size_t>(std::max(at.pos, 0)), text.size());
-      Error(at.line + 1, "yaml",
-            "syntax error: unexpected " + QuoteForMessage(std::string_view(text).substr(pos, 1)) +
-                " (column " + std::to_string(at.column + 1) + ")");
-    } else if (marks.starts.size() > 1) {
-      const YAML::Mark& at = marks.roots.size() > 1 ? marks.roots[1] : marks.starts[1];
-      Error(at.line + 1, "top level", "only one YAML document is allowed");
-    }
-    std::vector<YAML::Node> docs;
-    if (!marks.starts.empty() && !stuck) docs.push_back(YAML::Load(text));
-    // No document (empty file, only comments) or an explicitly empty one: no targets.
-    if (!docs.empty() && !docs[0].IsNull()) {
-      const YAML::Node& root = docs[0];
-      if (!root.IsMap()) {
-        Error(LineOf(root, 1), "top level",
-              "expected a mapping with keys global, mesos_clusters, flink_clusters, got " +
-                  Describe(root));
-      } else if (std::optional<Fields> top =
-                     ReadMap(root, "", 1, {"global", "mesos_clusters", "flink_clusters"})) {
-        // Global first, whatever the order in the file: the clusters inherit from it.
-        if (auto it = top->find("global"); it != top->end()) ReadGlobal(it->second, &config);
-        if (auto it = top->find("mesos_clusters"); it != top->end()) ReadMesos(it->second, &config);
-        if (auto it = top->find("flink_clusters"); it != top->end()) ReadFlink(it->second, &config);
-      }
-    }
-  } catch (const YAML::Exception& e) {
-    const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
-    std::string where =
-        e.mark.is_null() ? "" : " (column " + std::to_string(e.mark.column + 1) + ")";
-    Error(line, "yaml", "syntax error: " + e.msg + where);
-  }
-  if (problems_.empty()) return config;
-
-  std::stable_sort(problems_.begin(), problems_.end(),
-                   [](const Problem& a, const Problem& b) { return a.line < b.line; });
-  std::string message;
-  for (const Problem& p : problems_) {
-    if (!message.empty()) message += '\n';
-    message += p.text;
-  }
-  return Status::InvalidConfig(std::move(message));
+  });
+  if (!status.ok()) return status;
+  return config;
 }
 
 }  // namespace

@@ -10,8 +10,6 @@ namespace fme {
 std::string EscapeForMessage(std::string_view s);
 
 // EscapeForMessage(s) between double quotes.
-inline std::string QuoteForMessage(std::string_view s) {
-  return "\"" + EscapeForMessage(s) + "\"";
-}
+std::string QuoteForMessage(std::string_view s);
 
 }  // namespace fme

@@ -2,7 +2,16 @@
 
 #include <algorithm>
 
+#include "core/heap_trim.h"
+
 namespace fme {
+namespace {
+
+// Polls free their answers as they finish, in the arenas of a hundred threads; what stays free
+// there is given back to the kernel this often (a trim costs a walk over the heap).
+constexpr Duration kHeapTrimGap = std::chrono::seconds(10);
+
+}  // namespace
 
 Poller::Poller(Clock& clock, Executor& executor, SnapshotStore& store, PollObserver* observer,
                uint64_t seed)
@@ -107,7 +116,10 @@ void Poller::PollOnce(Entry& entry) {
   Result<Observation> result = entry.source->Poll(start + entry.settings.timeout);
   const SteadyTime end = clock_.Steady();
 
+  // The entry keeps the poll status only; the observation goes to the store without a copy (at
+  // scale a Mesos cluster's observation is megabytes, and a second copy per target doubled it).
   TargetState& st = entry.state;
+  std::optional<Observation> observation;
   st.polled = true;
   st.last_poll = clock_.Now();
   st.last_poll_duration = end - start;
@@ -121,11 +133,10 @@ void Poller::PollOnce(Entry& entry) {
     }
     st.up = true;
     st.last_success = st.last_poll;
-    st.observation = std::move(result).value();
+    observation = std::move(result).value();
   } else {
     st.up = false;
     st.last_error = result.status().ToString();
-    st.observation.reset();
   }
   bool removed;
   {
@@ -143,8 +154,11 @@ void Poller::PollOnce(Entry& entry) {
     if (observer_ != nullptr) {
       observer_->OnPollDone(st.target, outcome);
     }
-    store_.Update(st);
+    TargetState published = st;
+    published.observation = std::move(observation);
+    store_.Update(std::move(published));
   }
+  TrimHeapAtMostEvery(kHeapTrimGap, clock_.Steady());
 
   std::lock_guard lock(mu_);
   entry.in_flight = false;

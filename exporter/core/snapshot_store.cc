@@ -29,7 +29,7 @@ SnapshotStore::SnapshotStore(Clock& clock) : clock_(clock) {
   current_ = std::move(empty);
 }
 
-void SnapshotStore::SetTargets(const std::vector<TargetInfo>& targets) {
+void SnapshotStore::SetTargets(const std::vector<TargetInfo>& targets, const ShardStatus& shard) {
   std::unique_lock lock(mu_);
   std::vector<std::shared_ptr<const TargetState>> next;
   next.reserve(targets.size());
@@ -45,7 +45,7 @@ void SnapshotStore::SetTargets(const std::vector<TargetInfo>& targets) {
     }
   }
   std::sort(next.begin(), next.end(), TargetLess);
-  PublishLocked(std::move(next));
+  PublishLocked(std::move(next), &shard);
   Listener listener = listener_;
   SnapshotPtr snap = current_;
   lock.unlock();
@@ -66,10 +66,12 @@ void SnapshotStore::Update(TargetState state) {
   if (listener) listener(snap);
 }
 
-void SnapshotStore::PublishLocked(std::vector<std::shared_ptr<const TargetState>> targets) {
+void SnapshotStore::PublishLocked(std::vector<std::shared_ptr<const TargetState>> targets,
+                                  const ShardStatus* shard) {
   auto snap = std::make_shared<Snapshot>();
   snap->generation = current_->generation + 1;
   snap->created = clock_.Now();
+  snap->shard = shard != nullptr ? *shard : current_->shard;
   snap->targets = std::move(targets);
   current_ = std::move(snap);
 }

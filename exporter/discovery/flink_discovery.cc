@@ -143,6 +143,7 @@ std::vector<FlinkClusterConfig> FlinkDiscovery::Assemble() const {
     c.rest_url = f.candidate->url;
     c.poll = d.poll;
     c.auth = d.auth;
+    c.tls = d.tls;
     c.collect = d.collect;
     c.mesos_cluster = f.cluster->name;
     c.mesos_framework = f.candidate->framework_id;

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "exposition/families.h"
 #include "exposition/text_writer.h"
@@ -65,6 +66,12 @@ class FamilyBuffers {
   // `labels` is the opening of the label set, e.g. `{flink_cluster="x"`; `extra` continues it,
   // e.g. `,state="RUNNING"`; the set is closed here.
   void Line(Family f, std::string_view labels, std::string_view extra, double value) {
+    // The budget check is one predictable branch per line; lines past it are only counted.
+    if (budget_ == 0) {
+      ++over_budget_;
+      return;
+    }
+    --budget_;
     body_[f].Line(kFamilies[f].name, labels, extra, value);
     ++samples_;
   }
@@ -78,7 +85,18 @@ class FamilyBuffers {
   void Clear() {
     for (auto& b : body_) b.clear();
     samples_ = 0;
+    budget_ = kUnlimited;
+    over_budget_ = 0;
   }
+
+  // Lines written from now on are limited to `budget`; the rest are left out and counted.
+  // Returns the number of lines left out since the previous call.
+  std::size_t SetBudget(std::size_t budget) {
+    budget_ = budget;
+    return std::exchange(over_budget_, 0);
+  }
+  std::size_t samples() const { return samples_; }
+  static constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
 
   // Appends every non-empty family to `out`; returns the number of samples.
   std::size_t Join(std::string& out) const {
@@ -102,6 +120,8 @@ class FamilyBuffers {
  private:
   std::array<LineBuffer, kFamilyCount> body_;
   std::size_t samples_ = 0;
+  std::size_t budget_ = kUnlimited;
+  std::size_t over_budget_ = 0;
 };
 
 // `{name="escaped value"` — the open start of a label set, replacing what `out` held.

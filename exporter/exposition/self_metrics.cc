@@ -1,6 +1,7 @@
 #include "exposition/self_metrics.h"
 
 #include <algorithm>
+#include <map>
 #include <vector>
 
 #include "exposition/text_writer.h"
@@ -56,6 +57,29 @@ SelfMetrics::SelfMetrics(Clock& clock, std::string version, std::string revision
                           .Help("Series of the target left out of the exposition because a "
                                 "series limit was reached.")
                           .Register(*registry_)),
+      series_over_limit_(prometheus::BuildGauge()
+                             .Name("flink_mesos_exporter_series_over_limit")
+                             .Help("Series of the target left out of the current exposition by "
+                                   "limits.max_series_per_target or limits.max_series.")
+                             .Register(*registry_)),
+      target_exported_(prometheus::BuildGauge()
+                           .Name("flink_mesos_exporter_target_exported")
+                           .Help("Whether this exporter exports the target's series (1), or "
+                                 "polls it only for Flink discovery and the TaskManager join "
+                                 "while another shard exports it (0).")
+                           .Register(*registry_)),
+      shard_info_(prometheus::BuildGauge()
+                      .Name("flink_mesos_exporter_shard_info")
+                      .Help("This exporter's shard (--shard.index) and the number of shards "
+                            "(--shard.count); always 1.")
+                      .Register(*registry_)),
+      shard_other_targets_(prometheus::BuildGauge()
+                               .Name("flink_mesos_exporter_shard_other_targets")
+                               .Help("Targets this exporter knows of (configured, or discovered "
+                                     "here) whose series other shards export.")
+                               .Register(*registry_)),
+      other_flink_(shard_other_targets_.Add({{"source", "flink"}})),
+      other_mesos_(shard_other_targets_.Add({{"source", "mesos"}})),
       series_(prometheus::BuildGauge()
                   .Name("flink_mesos_exporter_series")
                   .Help("Series in the last rendered snapshot, excluding these self-metrics.")
@@ -113,12 +137,15 @@ void SelfMetrics::RemoveTarget(const TargetInfo& target) {
     if (it == tracked_.end()) return;
     series = std::move(it->second);
     tracked_.erase(it);
+    over_limit_.erase({target.kind, target.name});
   }
   // Remove() ignores metrics of other families, so each pointer is offered to each family.
   for (prometheus::Gauge* g : series.gauges) {
     poll_duration_.Remove(g);
     poll_success_.Remove(g);
     last_success_.Remove(g);
+    series_over_limit_.Remove(g);
+    target_exported_.Remove(g);
   }
   for (prometheus::Counter* c : series.counters) {
     poll_errors_.Remove(c);
@@ -143,6 +170,13 @@ void SelfMetrics::AddTarget(const TargetInfo& target) {
     TrackedCounter(poll_errors_, target, with_kind);
   }
   TrackedCounter(series_dropped_, target, labels);
+  if (prometheus::Gauge* g = TrackedGauge(series_over_limit_, target, labels)) {
+    std::lock_guard lock(track_mu_);
+    over_limit_[{target.kind, target.name}] = g;
+  }
+  if (prometheus::Gauge* g = TrackedGauge(target_exported_, target, labels)) {
+    g->Set(target.exported ? 1 : 0);
+  }
   Changed();
 }
 
@@ -185,9 +219,40 @@ void SelfMetrics::SetReloadResult(bool ok) {
   Changed();
 }
 
+void SelfMetrics::SetShard(int index, int count) {
+  shard_info_.Add({{"shard", std::to_string(index)}, {"shards", std::to_string(count)}}).Set(1);
+  Changed();
+}
+
+void SelfMetrics::SetShardOthers(std::size_t flink, std::size_t mesos) {
+  other_flink_.Set(static_cast<double>(flink));
+  other_mesos_.Set(static_cast<double>(mesos));
+  Changed();
+}
+
 void SelfMetrics::SetSeries(double series) {
   series_.Set(series);
   Changed();
+}
+
+void SelfMetrics::SetSeriesOverLimit(const std::vector<SeriesOverLimit>& over_limit) {
+  std::map<std::pair<SourceKind, std::string>, double> dropped;
+  for (const SeriesOverLimit& o : over_limit) {
+    dropped[{o.target.kind, o.target.name}] = static_cast<double>(o.dropped);
+  }
+  bool changed = false;
+  {
+    std::lock_guard lock(track_mu_);
+    for (const auto& [key, gauge] : over_limit_) {
+      const auto it = dropped.find(key);
+      const double value = it == dropped.end() ? 0 : it->second;
+      if (gauge->Value() != value) {
+        gauge->Set(value);
+        changed = true;
+      }
+    }
+  }
+  if (changed) Changed();
 }
 
 std::shared_ptr<const RenderedSelfMetrics> SelfMetrics::Current() {

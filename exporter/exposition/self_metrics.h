@@ -13,6 +13,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -20,6 +21,7 @@
 #include <prometheus/registry.h>
 
 #include "exposition/gzip_parts.h"
+#include "exposition/snapshot_renderer.h"
 #include "fme/clock.h"
 #include "fme/poller.h"
 
@@ -52,8 +54,17 @@ class SelfMetrics final : public PollObserver {
   // Outcome of a configuration reload. The configuration read at start counts as a success.
   void SetReloadResult(bool ok);
 
+  // This exporter's shard (flink_mesos_exporter_shard_info), set once at start.
+  void SetShard(int index, int count);
+  // Targets known here that other shards own (flink_mesos_exporter_shard_other_targets).
+  void SetShardOthers(std::size_t flink, std::size_t mesos);
+
   // Series count of the last rendered snapshot body.
   void SetSeries(double series);
+
+  // The targets whose series a series limit left out of the last rendered body; every other
+  // target's flink_mesos_exporter_series_over_limit goes back to 0.
+  void SetSeriesOverLimit(const std::vector<SeriesOverLimit>& over_limit);
 
   // The registry rendered in text format, series sorted by labels; cached until the next change.
   std::shared_ptr<const RenderedSelfMetrics> Current();
@@ -86,12 +97,19 @@ class SelfMetrics final : public PollObserver {
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Counter>& endpoint_errors_;
   prometheus::Family<prometheus::Counter>& series_dropped_;
+  prometheus::Family<prometheus::Gauge>& series_over_limit_;
+  prometheus::Family<prometheus::Gauge>& target_exported_;
+  prometheus::Family<prometheus::Gauge>& shard_info_;
+  prometheus::Family<prometheus::Gauge>& shard_other_targets_;
+  prometheus::Gauge& other_flink_;
+  prometheus::Gauge& other_mesos_;
   prometheus::Gauge& series_;
   prometheus::Gauge& reload_successful_;
   prometheus::Gauge& reload_success_time_;
   std::mutex track_mu_;
   std::map<std::pair<SourceKind, std::string>, TargetSeries> tracked_;  // guarded by track_mu_
   std::set<std::pair<SourceKind, std::string>> removed_;                // guarded by track_mu_
+  std::map<std::pair<SourceKind, std::string>, prometheus::Gauge*> over_limit_;  // track_mu_
   std::atomic<uint64_t> version_{1};
   std::mutex render_mu_;
   std::shared_ptr<const RenderedSelfMetrics> rendered_;  // guarded by render_mu_

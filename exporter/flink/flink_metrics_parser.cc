@@ -22,6 +22,15 @@ std::optional<double> ValueOf(const Json& element) {
   return flink_json::Finite(element, "value");
 }
 
+// The string at obj[key], moved out of the document (which is dropped right after): metric
+// names are mostly too long for the small-string buffer, so a copy would allocate.
+std::optional<std::string> TakeString(Json& obj, std::string_view key) {
+  if (!obj.is_object()) return std::nullopt;
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_string()) return std::nullopt;
+  return std::move(it->get_ref<std::string&>());
+}
+
 }  // namespace
 
 Result<FlinkMetricValues> ParseFlinkMetricValues(std::string_view body) {
@@ -29,8 +38,8 @@ Result<FlinkMetricValues> ParseFlinkMetricValues(std::string_view body) {
   if (!doc.ok()) return doc.status();
   if (!doc->is_array()) return Status::ParseError("Flink metrics: expected a JSON array");
   FlinkMetricValues values;
-  for (const Json& e : *doc) {
-    auto id = json::String(e, "id");
+  for (Json& e : *doc) {
+    auto id = TakeString(e, "id");
     if (!id || id->empty()) continue;
     if (auto v = ValueOf(e)) values.emplace(std::move(*id), *v);
   }
@@ -44,8 +53,8 @@ Result<FlinkAggregates> ParseFlinkAggregatedMetrics(std::string_view body) {
     return Status::ParseError("Flink aggregated metrics: expected a JSON array");
   }
   FlinkAggregates aggregates;
-  for (const Json& e : *doc) {
-    auto id = json::String(e, "id");
+  for (Json& e : *doc) {
+    auto id = TakeString(e, "id");
     if (!id || id->empty()) continue;
     // Numbers on 1.5+, strings on 1.4; "NaN" (busyTimeMsPerSecond) is no value.
     FlinkAggregate a;

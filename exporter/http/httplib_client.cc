@@ -1,6 +1,8 @@
 #include "http/httplib_client.h"
 
 #include <httplib.h>
+#include <netdb.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
@@ -100,6 +102,25 @@ std::optional<std::string> AuthorizationValue(const HttpAuth& auth, const Url& u
   return std::nullopt;
 }
 
+// The address `host` resolves to first, as text: httplib connects to a mapped host only by a
+// numeric address.
+Result<std::string> NumericAddress(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0 || !found) {
+    return Status::Unavailable("cannot resolve " + host + ": " + ::gai_strerror(rc));
+  }
+  std::unique_ptr<addrinfo, void (*)(addrinfo*)> owner(found, &::freeaddrinfo);
+  char text[NI_MAXHOST] = {};
+  if (::getnameinfo(found->ai_addr, found->ai_addrlen, text, sizeof text, nullptr, 0,
+                    NI_NUMERICHOST) != 0) {
+    return Status::Unavailable("cannot resolve " + host);
+  }
+  return std::string(text);
+}
+
 bool IsFollowedRedirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
@@ -137,11 +158,23 @@ class Exchange {
 
     std::unique_ptr<httplib::ClientImpl> client;
     if (url.scheme == "https") {
-      auto ssl = std::make_unique<httplib::SSLClient>(url.host, url.port, tls_.client_cert_file,
+      // httplib sends its host in SNI, verifies the certificate against it and connects to
+      // it, unless the host is mapped to an address: so with a server name, the server name is
+      // the host and it is mapped to the URL host's address.
+      const bool named = !tls_.server_name.empty() && tls_.server_name != url.host;
+      const std::string& tls_host = named ? tls_.server_name : url.host;
+      auto ssl = std::make_unique<httplib::SSLClient>(tls_host, url.port, tls_.client_cert_file,
                                                       tls_.client_key_file);
       if (!ssl->is_valid()) {
         return Status::Tls("cannot set up TLS for " + where +
                            " (unreadable client certificate or key?)");
+      }
+      if (named) {
+        Result<std::string> address = NumericAddress(url.host);
+        if (!address.ok()) {
+          return Status::Unavailable(address.status().message() + " for " + where);
+        }
+        ssl->set_hostname_addr_map({{tls_host, *address}});
       }
       if (!tls_.ca_file.empty() || !tls_.ca_dir.empty()) {
         ssl->set_ca_cert_path(tls_.ca_file, tls_.ca_dir);

@@ -27,6 +27,9 @@ struct HttplibTlsOptions {
   std::string ca_dir;            // hashed CA directory used instead of the system store
   std::string client_cert_file;  // PEM client certificate (mutual TLS); needs client_key_file
   std::string client_key_file;
+  // Sent in SNI and matched against the server certificate instead of the URL's host; the
+  // connection still goes to the URL's host (its first address when it is a name).
+  std::string server_name;
   bool insecure_skip_verify = false;  // do not verify the server certificate (testing only)
 };
 

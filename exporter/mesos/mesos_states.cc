@@ -1,6 +1,5 @@
 // Wire spellings of Mesos' TaskState (v1 and v0 use the same names).
 #include <array>
-#include <cctype>
 #include <string_view>
 
 #include "fme/model/mesos.h"
@@ -15,13 +14,14 @@ constexpr std::array<std::string_view, kMesosTaskStateCount> kStateNames = {
     "TASK_LOST",     "TASK_DROPPED",  "TASK_GONE",    "TASK_GONE_BY_OPERATOR", "UNRECOGNIZED",
 };
 
+char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+// ASCII only, as the wire names are; std::toupper would consult the locale for every character
+// of every task's state.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::toupper(static_cast<unsigned char>(a[i])) !=
-        std::toupper(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
+    if (AsciiUpper(a[i]) != AsciiUpper(b[i])) return false;
   }
   return true;
 }

@@ -4,12 +4,14 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <optional>
 #include <tuple>
 #include <utility>
 
 #include "common/json_util.h"
 #include "mesos/agent_spelling.h"
+#include "mesos/json_array_stream_parser.h"
 #include "mesos/mesos_json.h"
 
 namespace fme {
@@ -135,18 +137,27 @@ std::optional<MesosAgentRecord> ReadAgent(const nlohmann::json& a) {
   return r;
 }
 
+void AppendAgent(const nlohmann::json& a, bool recovered, std::vector<MesosAgentRecord>& out) {
+  std::optional<MesosAgentRecord> r = ReadAgent(a);
+  if (!r) return;
+  if (recovered) {
+    // Known from the registry after a master failover but not re-registered (yet).
+    r->active = false;
+    r->unreachable = true;
+  }
+  out.push_back(std::move(*r));
+}
+
 void AppendAgents(const nlohmann::json* list, bool recovered, std::vector<MesosAgentRecord>& out) {
   if (list == nullptr) return;
-  for (const auto& a : *list) {
-    std::optional<MesosAgentRecord> r = ReadAgent(a);
-    if (!r) continue;
-    if (recovered) {
-      // Known from the registry after a master failover but not re-registered (yet).
-      r->active = false;
-      r->unreachable = true;
-    }
-    out.push_back(std::move(*r));
-  }
+  for (const auto& a : *list) AppendAgent(a, recovered, out);
+}
+
+// Reads the elements of the top-level array `key` into `out` with `read` while the body is
+// parsed (mesos/json_array_stream_parser.h): a large list is never held as a whole DOM.
+template <typename T, typename Read>
+json::StreamedArray StreamInto(std::string_view key, std::vector<T>& out, Read read) {
+  return {{key}, [&out, read](const nlohmann::json& e) { read(e, out); }, [&out] { out.clear(); }};
 }
 
 void SortById(auto& records) {
@@ -246,10 +257,12 @@ std::optional<MesosTaskRecord> ReadTask(const nlohmann::json& t) {
   return r;
 }
 
-// Parses `body` and checks it is an object with an array at `key`.
+// Parses `body` and checks it is an object with an array at `key`; the `streamed` arrays are
+// handed to their readers instead of being kept in the result.
 Result<nlohmann::json> ParseWithArray(std::string_view body, std::string_view endpoint,
-                                      std::string_view key) {
-  auto parsed = json::Parse(body, endpoint);
+                                      std::string_view key,
+                                      const std::vector<json::StreamedArray>& streamed = {}) {
+  auto parsed = json::ParseStreamingArrays(body, endpoint, streamed);
   if (!parsed.ok()) return parsed.status();
   if (Array(*parsed, key) == nullptr) {
     return Status::ParseError(std::string(endpoint) + ": expected an object with a \"" +
@@ -261,11 +274,15 @@ Result<nlohmann::json> ParseWithArray(std::string_view body, std::string_view en
 }  // namespace
 
 Result<std::vector<MesosAgentRecord>> ParseMasterSlaves(std::string_view body) {
-  auto parsed = ParseWithArray(body, "Mesos /master/slaves", "slaves");
+  std::vector<MesosAgentRecord> agents, recovered;
+  auto parsed = ParseWithArray(
+      body, "Mesos /master/slaves", "slaves",
+      {StreamInto("slaves", agents,
+                  [](const nlohmann::json& a, auto& out) { AppendAgent(a, false, out); }),
+       StreamInto("recovered_slaves", recovered,
+                  [](const nlohmann::json& a, auto& out) { AppendAgent(a, true, out); })});
   if (!parsed.ok()) return parsed.status();
-  std::vector<MesosAgentRecord> agents;
-  AppendAgents(Array(*parsed, "slaves"), /*recovered=*/false, agents);
-  AppendAgents(Array(*parsed, "recovered_slaves"), /*recovered=*/true, agents);
+  std::move(recovered.begin(), recovered.end(), std::back_inserter(agents));
   SortById(agents);
   return agents;
 }
@@ -292,12 +309,14 @@ Result<std::vector<MesosFrameworkRecord>> ParseMasterFrameworks(std::string_view
 }
 
 Result<std::vector<MesosTaskRecord>> ParseMasterTasks(std::string_view body) {
-  auto parsed = ParseWithArray(body, "Mesos /master/tasks", "tasks");
-  if (!parsed.ok()) return parsed.status();
   std::vector<MesosTaskRecord> tasks;
-  for (const auto& t : *Array(*parsed, "tasks")) {
-    if (std::optional<MesosTaskRecord> r = ReadTask(t)) tasks.push_back(std::move(*r));
-  }
+  auto parsed = ParseWithArray(body, "Mesos /master/tasks", "tasks",
+                               {StreamInto("tasks", tasks, [](const nlohmann::json& t, auto& out) {
+                                 if (std::optional<MesosTaskRecord> r = ReadTask(t)) {
+                                   out.push_back(std::move(*r));
+                                 }
+                               })});
+  if (!parsed.ok()) return parsed.status();
   // Task ids are unique only within a framework (and may repeat among completed tasks).
   std::stable_sort(tasks.begin(), tasks.end(), [](const auto& a, const auto& b) {
     return std::tie(a.framework_id, a.id) < std::tie(b.framework_id, b.id);

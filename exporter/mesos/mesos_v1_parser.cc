@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <exception>
+#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -12,6 +13,7 @@
 
 #include "common/json_util.h"
 #include "mesos/agent_spelling.h"
+#include "mesos/json_array_stream_parser.h"
 #include "mesos/mesos_json.h"
 
 namespace fme {
@@ -250,44 +252,82 @@ std::optional<MesosAgentRecord> ReadAgent(const Json& a) {
   return r;
 }
 
-template <typename T, typename Reader>
-void ReadAll(const Json* list, Reader read, std::vector<T>& out) {
-  if (list == nullptr) return;
-  for (const Json& item : *list) {
-    if (std::optional<T> r = read(item)) out.push_back(std::move(*r));
-  }
-}
+// The long arrays of a GetState object at `prefix` (member names from the document's root),
+// read element by element while the document is parsed (mesos/json_array_stream_parser.h), so
+// that a state of tens of MB is never held as a whole DOM. Elements without the ids the model
+// is keyed by are skipped; the rest of the snapshot stays.
+class GetStateArrays {
+ public:
+  explicit GetStateArrays(std::vector<std::string_view> prefix) : prefix_(std::move(prefix)) {}
+  GetStateArrays(const GetStateArrays&) = delete;
+  GetStateArrays& operator=(const GetStateArrays&) = delete;
 
-// Elements without the ids the model is keyed by are skipped; the rest of the snapshot stays.
-MesosStateRecords ReadGetState(const Json& gs) {
-  MesosStateRecords out;
-  if (const Json* tasks = Object(gs, "get_tasks")) {
-    for (std::string_view key : {"tasks", "unreachable_tasks", "completed_tasks"}) {
-      ReadAll(Array(*tasks, key), ReadTask, out.tasks);
+  // Adds the arrays to stream; `this` must outlive the parse.
+  void AddTo(std::vector<json::StreamedArray>& arrays) {
+    Stream(arrays, "get_tasks", "tasks", ReadTask, tasks_[0]);
+    Stream(arrays, "get_tasks", "unreachable_tasks", ReadTask, tasks_[1]);
+    Stream(arrays, "get_tasks", "completed_tasks", ReadTask, tasks_[2]);
+    Stream(arrays, "get_frameworks", "frameworks", ReadFramework, frameworks_);
+    Stream(arrays, "get_agents", "agents", ReadAgent, agents_);
+    Stream(arrays, "get_agents", "recovered_agents", ReadAgentInfo, recovered_);
+    // Executors are not used: streamed only so that they are dropped as they come.
+    arrays.push_back({Path("get_executors", "executors"), [](const Json&) {}, [] {}});
+  }
+
+  MesosStateRecords Take() {
+    MesosStateRecords out;
+    for (std::vector<MesosTaskRecord>& list : tasks_) {
+      if (out.tasks.empty()) {
+        out.tasks = std::move(list);
+      } else {
+        std::move(list.begin(), list.end(), std::back_inserter(out.tasks));
+      }
     }
-  }
-  if (const Json* frameworks = Object(gs, "get_frameworks")) {
-    ReadAll(Array(*frameworks, "frameworks"), ReadFramework, out.frameworks);
-  }
-  if (const Json* agents = Object(gs, "get_agents")) {
-    ReadAll(Array(*agents, "agents"), ReadAgent, out.agents);
-    std::vector<MesosAgentRecord> recovered;
-    ReadAll(Array(*agents, "recovered_agents"), ReadAgentInfo, recovered);
-    for (MesosAgentRecord& r : recovered) {
+    out.frameworks = std::move(frameworks_);
+    out.agents = std::move(agents_);
+    // Recovered agents (known from the registry, not re-registered) are unreachable.
+    for (MesosAgentRecord& r : recovered_) {
       r.active = false;
       r.unreachable = true;
       out.agents.push_back(std::move(r));
     }
+    return out;
   }
-  return out;
-}
+
+ private:
+  std::vector<std::string_view> Path(std::string_view group, std::string_view list) const {
+    std::vector<std::string_view> path = prefix_;
+    path.push_back(group);
+    path.push_back(list);
+    return path;
+  }
+
+  template <typename T>
+  void Stream(std::vector<json::StreamedArray>& arrays, std::string_view group,
+              std::string_view list, std::optional<T> (*read)(const Json&), std::vector<T>& out) {
+    arrays.push_back({Path(group, list),
+                      [read, &out](const Json& element) {
+                        if (std::optional<T> r = read(element)) out.push_back(std::move(*r));
+                      },
+                      [&out] { out.clear(); }});
+  }
+
+  std::vector<std::string_view> prefix_;
+  std::array<std::vector<MesosTaskRecord>, 3> tasks_;  // tasks, unreachable, completed
+  std::vector<MesosFrameworkRecord> frameworks_;
+  std::vector<MesosAgentRecord> agents_;
+  std::vector<MesosAgentRecord> recovered_;
+};
 
 Status MissingPayload(std::string_view type, std::string_view what) {
   return Status::ParseError(std::string(type) + " event without " + std::string(what));
 }
 
 Result<MesosEvent> ParseEvent(std::string_view record) {
-  Result<Json> parsed = json::Parse(record, "Mesos event");
+  GetStateArrays subscribed_state(std::vector<std::string_view>{"subscribed", "get_state"});
+  std::vector<json::StreamedArray> streamed;
+  subscribed_state.AddTo(streamed);
+  Result<Json> parsed = json::ParseStreamingArrays(record, "Mesos event", streamed);
   if (!parsed.ok()) return parsed.status();
   const Json& doc = *parsed;
   if (!doc.is_object()) return Status::ParseError("Mesos event is not a JSON object");
@@ -303,7 +343,7 @@ Result<MesosEvent> ParseEvent(std::string_view record) {
       const Json* subscribed = Object(doc, "subscribed");
       const Json* state = subscribed != nullptr ? Object(*subscribed, "get_state") : nullptr;
       if (state == nullptr) return MissingPayload(e.type_name, "subscribed.get_state");
-      e.state = ReadGetState(*state);
+      e.state = subscribed_state.Take();
       e.heartbeat_interval_seconds = Number(*subscribed, "heartbeat_interval_seconds");
       break;
     }
@@ -392,12 +432,18 @@ Result<MesosEvent> ParseMesosEvent(std::string_view record) {
 
 Result<MesosStateRecords> ParseMesosGetState(std::string_view body) {
   try {
-    Result<Json> parsed = json::Parse(body, "Mesos GET_STATE");
+    // Either the GetState object itself or the whole Response
+    // ({"type":"GET_STATE","get_state":{...}}), whichever the body turns out to be.
+    GetStateArrays bare(std::vector<std::string_view>{});
+    GetStateArrays response(std::vector<std::string_view>{"get_state"});
+    std::vector<json::StreamedArray> streamed;
+    bare.AddTo(streamed);
+    response.AddTo(streamed);
+    Result<Json> parsed = json::ParseStreamingArrays(body, "Mesos GET_STATE", streamed);
     if (!parsed.ok()) return parsed.status();
     if (!parsed->is_object()) return Status::ParseError("Mesos GET_STATE is not a JSON object");
-    // Accept the whole Response ({"type":"GET_STATE","get_state":{...}}) as well.
-    if (const Json* inner = Object(*parsed, "get_state")) return ReadGetState(*inner);
-    return ReadGetState(*parsed);
+    if (Object(*parsed, "get_state") != nullptr) return response.Take();
+    return bare.Take();
   } catch (const std::exception& ex) {
     return Status::ParseError(std::string("Mesos GET_STATE: ") + ex.what());
   }

@@ -91,8 +91,9 @@ std::string PercentDecode(std::string_view s) {
 
 // master/frameworks/<encoded name>/<id>/tasks/{active,terminal}/<task_state>. The encoding
 // turns '/' into %2F and ids never contain '/', so the key splits unambiguously.
-void ReadFrameworkTasks(std::string_view key, double value,
-                        std::map<std::string, MasterMetrics::FrameworkTasks>& by_id) {
+using FrameworkTasksById = std::map<std::string, MasterMetrics::FrameworkTasks, std::less<>>;
+
+void ReadFrameworkTasks(std::string_view key, double value, FrameworkTasksById& by_id) {
   constexpr std::string_view kPrefix = "master/frameworks/";
   constexpr std::string_view kActive = "tasks/active/";
   constexpr std::string_view kTerminal = "tasks/terminal/";
@@ -109,12 +110,14 @@ void ReadFrameworkTasks(std::string_view key, double value,
       ParseMesosTaskState(metric.substr(active ? kActive.size() : kTerminal.size()));
   if (state == MesosTaskState::kUnrecognized || IsTerminal(state) == active) return;
 
-  auto [it, inserted] = by_id.try_emplace(std::string(id->first));
-  MasterMetrics::FrameworkTasks& f = it->second;
-  if (inserted) {
-    f.framework_id = it->first;
-    f.framework_name = PercentDecode(name->first);
+  // Looked up before inserting: a framework has a dozen keys, and its id a heap-sized string.
+  auto it = by_id.find(id->first);
+  if (it == by_id.end()) {
+    it = by_id.try_emplace(std::string(id->first)).first;
+    it->second.framework_id = it->first;
+    it->second.framework_name = PercentDecode(name->first);
   }
+  MasterMetrics::FrameworkTasks& f = it->second;
   if (active) {
     const auto index = static_cast<size_t>(state);
     if (index < f.active.size() && value >= 0 && value < 9.2e18) f.active[index] = std::llround(value);
@@ -183,7 +186,7 @@ Result<MasterMetrics> ParseMasterMetricsSnapshot(std::string_view body) {
   c.disk_total_bytes = Mb(d, "master/disk_total");
   c.disk_used_bytes = Mb(d, "master/disk_used");
 
-  std::map<std::string, MasterMetrics::FrameworkTasks> frameworks;
+  FrameworkTasksById frameworks;
   for (const auto& [key, value] : d.items()) {
     if (!value.is_number()) continue;
     const double v = value.get<double>();

@@ -55,7 +55,7 @@ void AppendBadge(std::string& h, TargetHealth health, std::string_view text) {
   h += "</span>";
 }
 
-void AppendRow(std::string& h, const TargetRow& r, WallTime now) {
+void AppendRow(std::string& h, const TargetRow& r, bool exported, WallTime now) {
   h += "<tr class=\"";
   h += TargetHealthClass(r.health);
   h += "\"><td>";
@@ -65,6 +65,7 @@ void AppendRow(std::string& h, const TargetRow& r, WallTime now) {
   h += "</td><td>" + HtmlEscape(r.name) + "</td><td>";
   h += r.origin;
   if (!r.discovered_from.empty()) h += "<br><small>via " + HtmlEscape(r.discovered_from) + "</small>";
+  if (!exported) h += "<br><small>polled for discovery and the join; another shard exports it</small>";
   h += "</td><td class=\"url\">";
   for (std::size_t i = 0; i < r.urls.size(); ++i) {
     if (i > 0) h += "<br>";
@@ -145,6 +146,13 @@ std::string RenderLandingPage(const Snapshot& snapshot, const LandingPageInfo& i
   h += "</p>\n<p class=\"muted\">Snapshot " + std::to_string(snapshot.generation) + " made at " +
        FormatUtc(snapshot.created) + " (" + SecondsAgoText(snapshot.created, now) +
        "); page made at " + FormatUtc(now) + ". Down targets first.</p>\n";
+  if (snapshot.shard.count > 1) {
+    const ShardStatus& s = snapshot.shard;
+    h += "<p>Shard " + std::to_string(s.index) + " of " + std::to_string(s.count) +
+         " (--shard.index, --shard.count): other shards export " +
+         std::to_string(s.other_flink) + " more Flink and " + std::to_string(s.other_mesos) +
+         " more Mesos clusters.</p>\n";
+  }
 
   if (targets.empty()) {
     h += "<p>No targets are configured.</p>\n";
@@ -152,7 +160,9 @@ std::string RenderLandingPage(const Snapshot& snapshot, const LandingPageInfo& i
     h += "<table>\n<thead><tr><th>State</th><th>Kind</th><th>Name</th><th>Source</th>"
          "<th>URL</th><th>Last success (UTC)</th><th>Data age</th><th>Last poll</th>"
          "<th>Details</th><th>Last error</th></tr></thead>\n<tbody>\n";
-    for (std::size_t i = 0; i < shown; ++i) AppendRow(h, MakeTargetRow(*targets[i], now), now);
+    for (std::size_t i = 0; i < shown; ++i) {
+      AppendRow(h, MakeTargetRow(*targets[i], now), targets[i]->target.exported, now);
+    }
     h += "</tbody>\n</table>\n";
     if (shown < targets.size()) {
       h += "<p class=\"more\">&hellip; and " + std::to_string(targets.size() - shown) +

@@ -414,6 +414,8 @@ std::string_view OriginName(MesosStateOrigin o) {
 Json MesosCluster(const TargetState& t, const MesosObservation* obs) {
   Json c = {{"name", t.target.name}};
   PutRedacted(c, "url", t.target.url);
+  // Polled here only for discovery and the join; another shard exports it.
+  if (!t.target.exported) c["exported"] = false;
   c["poll"] = Poll(t);
   if (obs == nullptr) return c;
 
@@ -495,6 +497,10 @@ std::string SnapshotToJson(const Snapshot& snapshot, const SnapshotFilter& filte
   doc["generation"] = snapshot.generation;
   doc["created"] = Rfc3339(snapshot.created);
   doc["created_timestamp_seconds"] = ToUnixSeconds(snapshot.created);
+  doc["shard"] = {{"index", snapshot.shard.index},
+                  {"count", snapshot.shard.count},
+                  {"other_flink_clusters", snapshot.shard.other_flink},
+                  {"other_mesos_clusters", snapshot.shard.other_mesos}};
   doc["mesos_clusters"] = std::move(mesos);
   doc["flink_clusters"] = std::move(flink);
   return Dump(doc);

@@ -1,6 +1,5 @@
 #include "server/web_config.h"
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -13,10 +12,10 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string_view>
 
 #include "config/message_quote.h"
+#include "config/yaml_reader.h"
 
 namespace fme {
 namespace {
@@ -106,79 +105,17 @@ bool IsBcryptHash(std::string_view h) {
   });
 }
 
-std::string Describe(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    default: return "nothing";
-  }
-}
+using Entry = YamlField;
+using Entries = YamlFields;
 
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-// A key present in a mapping: its value and the key's line.
-struct Entry {
-  YAML::Node value;
-  int line = 0;
-};
-using Entries = std::map<std::string, Entry>;
-
-// Keys the format has in newer releases, refused with a reason rather than as unknown.
-struct Unsupported {
-  std::string_view key;
-  std::string_view why;
-};
-
-// Counts the documents of a YAML stream without building them; see Parser::Parse.
-class DocumentCounter : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> starts;
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
-class Parser {
+class Parser : private YamlReader {
  public:
   Parser(std::string origin, std::string base_dir)
-      : origin_(std::move(origin)), base_dir_(std::move(base_dir)) {}
+      : YamlReader(std::move(origin)), base_dir_(std::move(base_dir)) {}
 
   Result<WebConfig> Parse(const std::string& text);
 
  private:
-  static int LineOf(const YAML::Node& n, int fallback) {
-    return n.Mark().is_null() ? fallback : n.Mark().line + 1;
-  }
-  static int ValueLine(const Entry& e) { return e.value.IsNull() ? e.line : LineOf(e.value, e.line); }
-
-  void Error(int line, const std::string& path, const std::string& problem) {
-    problems_.push_back({line, origin_ + ":" + std::to_string(line) + ": " + path + ": " + problem});
-  }
-
-  std::optional<Entries> ReadMap(const YAML::Node& node, const std::string& path, int line,
-                                 std::initializer_list<std::string_view> known,
-                                 std::initializer_list<Unsupported> unsupported = {});
-  std::optional<std::string> ReadString(const Entry& e, const std::string& path);
   std::optional<bool> ReadBool(const Entry& e, const std::string& path);
   std::optional<std::vector<std::pair<std::string, int>>> ReadList(const Entry& e,
                                                                     const std::string& path);
@@ -189,70 +126,11 @@ class Parser {
   void ReadHttp(const Entry& e, WebConfig* out);
   void ReadUsers(const Entry& e, WebConfig* out);
 
-  struct Problem {
-    int line;
-    std::string text;
-  };
-  std::string origin_;
   std::string base_dir_;
-  std::vector<Problem> problems_;
 };
 
-std::optional<Entries> Parser::ReadMap(const YAML::Node& node, const std::string& path, int line,
-                                       std::initializer_list<std::string_view> known,
-                                       std::initializer_list<Unsupported> unsupported) {
-  Entries entries;
-  if (node.IsNull()) return entries;
-  if (!node.IsMap()) {
-    Error(LineOf(node, line), path, "expected a mapping, got " + Describe(node));
-    return std::nullopt;
-  }
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const int key_line = LineOf(it->first, line);
-    if (!it->first.IsScalar()) {
-      Error(key_line, path, "mapping keys must be plain strings, got " + Describe(it->first));
-      continue;
-    }
-    const std::string& key = it->first.Scalar();
-    const std::string key_path = (path.empty() ? "" : path + ".") + EscapeForMessage(key);
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
-      auto u = std::find_if(unsupported.begin(), unsupported.end(),
-                            [&](const Unsupported& x) { return x.key == key; });
-      std::string problem = u != unsupported.end() ? std::string(u->why) : "unknown key";
-      if (u == unsupported.end()) {
-        for (std::string_view candidate : known) {
-          if (EditDistance(key, candidate) <= 2) {
-            problem += " (did you mean " + std::string(candidate) + "?)";
-            break;
-          }
-        }
-      }
-      Error(key_line, key_path, problem);
-      continue;
-    }
-    if (auto prev = entries.find(key); prev != entries.end()) {
-      Error(key_line, key_path, "duplicate key (first at line " + std::to_string(prev->second.line) + ")");
-      continue;
-    }
-    entries.emplace(key, Entry{it->second, key_line});
-  }
-  return entries;
-}
-
-std::optional<std::string> Parser::ReadString(const Entry& e, const std::string& path) {
-  if (e.value.IsNull()) {
-    Error(e.line, path, "missing value");
-    return std::nullopt;
-  }
-  if (!e.value.IsScalar()) {
-    Error(ValueLine(e), path, "expected a single value, got " + Describe(e.value));
-    return std::nullopt;
-  }
-  return e.value.Scalar();
-}
-
 std::optional<bool> Parser::ReadBool(const Entry& e, const std::string& path) {
-  std::optional<std::string> text = ReadString(e, path);
+  std::optional<std::string> text = ReadScalar(e, path);
   if (!text) return std::nullopt;
   bool value = false;
   if (!YAML::convert<bool>::decode(e.value, value)) {
@@ -267,7 +145,7 @@ std::optional<std::vector<std::pair<std::string, int>>> Parser::ReadList(const E
   std::vector<std::pair<std::string, int>> items;
   if (e.value.IsNull()) return items;
   if (!e.value.IsSequence()) {
-    Error(ValueLine(e), path, "expected a list, got " + Describe(e.value));
+    Error(ValueLine(e), path, "expected a list, got " + DescribeYamlNode(e.value));
     return std::nullopt;
   }
   bool ok = true;
@@ -275,7 +153,7 @@ std::optional<std::vector<std::pair<std::string, int>>> Parser::ReadList(const E
     const YAML::Node item = e.value[i];
     const int line = LineOf(item, e.line);
     if (!item.IsScalar()) {
-      Error(line, path + "[" + std::to_string(i) + "]", "expected a string, got " + Describe(item));
+      Error(line, path + "[" + std::to_string(i) + "]", "expected a string, got " + DescribeYamlNode(item));
       ok = false;
       continue;
     }
@@ -286,7 +164,7 @@ std::optional<std::vector<std::pair<std::string, int>>> Parser::ReadList(const E
 }
 
 std::optional<WebConfigFile> Parser::ReadFile(const Entry& e, const std::string& path) {
-  std::optional<std::string> text = ReadString(e, path);
+  std::optional<std::string> text = ReadScalar(e, path);
   if (!text) return std::nullopt;
   if (text->empty()) {
     Error(ValueLine(e), path, "missing value");
@@ -298,7 +176,7 @@ std::optional<WebConfigFile> Parser::ReadFile(const Entry& e, const std::string&
 }
 
 std::optional<TlsVersion> Parser::ReadVersion(const Entry& e, const std::string& path) {
-  std::optional<std::string> text = ReadString(e, path);
+  std::optional<std::string> text = ReadScalar(e, path);
   if (!text) return std::nullopt;
   if (*text == "TLS12") return TlsVersion::kTls12;
   if (*text == "TLS13") return TlsVersion::kTls13;
@@ -313,7 +191,7 @@ std::optional<TlsVersion> Parser::ReadVersion(const Entry& e, const std::string&
 
 void Parser::ReadTls(const Entry& e, WebConfig* out) {
   const std::string path = "tls_server_config";
-  const std::size_t problems_before = problems_.size();
+  const std::size_t problems_before = problem_count();
   std::optional<Entries> keys = ReadMap(
       e.value, path, e.line,
       {"cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version",
@@ -343,7 +221,7 @@ void Parser::ReadTls(const Entry& e, WebConfig* out) {
   }
   bool auth_given = false;
   if (const Entry* x = at("client_auth_type")) {
-    if (auto name = ReadString(*x, sub("client_auth_type"))) {
+    if (auto name = ReadScalar(*x, sub("client_auth_type"))) {
       bool known = false;
       for (ClientAuthType t : {ClientAuthType::kNoClientCert, ClientAuthType::kRequestClientCert,
                                ClientAuthType::kRequireAnyClientCert,
@@ -426,7 +304,7 @@ void Parser::ReadTls(const Entry& e, WebConfig* out) {
     }
   }
   // Relations between keys, once every key is fine on its own.
-  if (!ok || problems_.size() != problems_before) return;
+  if (!ok || problem_count() != problems_before) return;
   // An empty tls_server_config means plain HTTP.
   const bool has_cert = !tls.cert_file.empty();
   const bool has_key = !tls.key_file.empty();
@@ -470,14 +348,14 @@ void Parser::ReadHttp(const Entry& e, WebConfig* out) {
   const Entry& h = it->second;
   if (h.value.IsNull()) return;
   if (!h.value.IsMap()) {
-    Error(ValueLine(h), hpath, "expected a mapping of header names to values, got " + Describe(h.value));
+    Error(ValueLine(h), hpath, "expected a mapping of header names to values, got " + DescribeYamlNode(h.value));
     return;
   }
   std::map<std::string, int> seen;  // canonical name -> line
   for (auto hi = h.value.begin(); hi != h.value.end(); ++hi) {
     const int line = LineOf(hi->first, h.line);
     if (!hi->first.IsScalar()) {
-      Error(line, hpath, "header names must be plain strings, got " + Describe(hi->first));
+      Error(line, hpath, "header names must be plain strings, got " + DescribeYamlNode(hi->first));
       continue;
     }
     const std::string& name = hi->first.Scalar();
@@ -542,14 +420,14 @@ void Parser::ReadUsers(const Entry& e, WebConfig* out) {
   const std::string path = "basic_auth_users";
   if (e.value.IsNull()) return;
   if (!e.value.IsMap()) {
-    Error(ValueLine(e), path, "expected a mapping of user names to bcrypt hashes, got " + Describe(e.value));
+    Error(ValueLine(e), path, "expected a mapping of user names to bcrypt hashes, got " + DescribeYamlNode(e.value));
     return;
   }
   std::map<std::string, int> seen;
   for (auto it = e.value.begin(); it != e.value.end(); ++it) {
     const int line = LineOf(it->first, e.line);
     if (!it->first.IsScalar()) {
-      Error(line, path, "user names must be plain strings, got " + Describe(it->first));
+      Error(line, path, "user names must be plain strings, got " + DescribeYamlNode(it->first));
       continue;
     }
     const std::string& name = it->first.Scalar();
@@ -588,49 +466,22 @@ void Parser::ReadUsers(const Entry& e, WebConfig* out) {
 
 Result<WebConfig> Parser::Parse(const std::string& text) {
   WebConfig config;
-  config.origin = origin_;
-  try {
-    // yaml-cpp 0.7 can loop on some malformed input when asked for every document; read at
-    // most two document starts and treat a second one at the same place as a syntax error.
-    std::istringstream stream(text);
-    YAML::Parser parser(stream);
-    DocumentCounter docs;
-    for (int i = 0; i < 2 && parser.HandleNextDocument(docs); ++i) {
+  config.origin = origin();
+  Status status = YamlReader::Parse(text, [&](const YAML::Node& root) {
+    if (!root.IsMap()) {
+      Error(LineOf(root, 1), "top level",
+            "expected a mapping with keys tls_server_config, http_server_config, "
+            "basic_auth_users, got " + DescribeYamlNode(root));
+    } else if (auto top = ReadMap(root, "", 1,
+                                  {"tls_server_config", "http_server_config", "basic_auth_users"},
+                                  {{"rate_limit", "not supported"}})) {
+      if (auto it = top->find("tls_server_config"); it != top->end()) ReadTls(it->second, &config);
+      if (auto it = top->find("http_server_config"); it != top->end()) ReadHttp(it->second, &config);
+      if (auto it = top->find("basic_auth_users"); it != top->end()) ReadUsers(it->second, &config);
     }
-    if (docs.starts.size() > 1 && docs.starts[1].pos == docs.starts[0].pos) {
-      Error(docs.starts[0].line + 1, "yaml", "syntax error");
-    } else if (docs.starts.size() > 1) {
-      Error(docs.starts[1].line + 1, "top level", "only one YAML document is allowed");
-    } else if (!docs.starts.empty()) {
-      const YAML::Node root = YAML::Load(text);
-      if (!root.IsNull()) {
-        if (!root.IsMap()) {
-          Error(LineOf(root, 1), "top level",
-                "expected a mapping with keys tls_server_config, http_server_config, "
-                "basic_auth_users, got " + Describe(root));
-        } else if (auto top = ReadMap(root, "", 1,
-                                      {"tls_server_config", "http_server_config", "basic_auth_users"},
-                                      {{"rate_limit", "not supported"}})) {
-          if (auto it = top->find("tls_server_config"); it != top->end()) ReadTls(it->second, &config);
-          if (auto it = top->find("http_server_config"); it != top->end()) ReadHttp(it->second, &config);
-          if (auto it = top->find("basic_auth_users"); it != top->end()) ReadUsers(it->second, &config);
-        }
-      }
-    }
-  } catch (const YAML::Exception& e) {
-    const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
-    const std::string where = e.mark.is_null() ? "" : " (column " + std::to_string(e.mark.column + 1) + ")";
-    Error(line, "yaml", "syntax error: " + e.msg + where);
-  }
-  if (problems_.empty()) return config;
-  std::stable_sort(problems_.begin(), problems_.end(),
-                   [](const Problem& a, const Problem& b) { return a.line < b.line; });
-  std::string message;
-  for (const Problem& p : problems_) {
-    if (!message.empty()) message += '\n';
-    message += p.text;
-  }
-  return Status::InvalidConfig(std::move(message));
+  });
+  if (!status.ok()) return status;
+  return config;
 }
 
 }  // namespace

@@ -105,8 +105,38 @@ WebServer::WebServer(WebServerOptions options, ExpositionCache& cache, SelfMetri
       clock_(clock),
       snapshot_api_(store) {
   if (!options_.web_config.users.empty()) {
-    auth_ = std::make_unique<BasicAuth>(options_.web_config.users, clock_);
+    auth_ = std::make_shared<const BasicAuth>(options_.web_config.users, clock_);
   }
+  headers_ = std::make_shared<const Headers>(options_.web_config.headers);
+}
+
+namespace {
+
+bool SameTls(const WebConfig& a, const WebConfig& b) {
+  if (a.tls != b.tls) return false;
+  if (!a.tls) return true;
+  const TlsServerConfig& x = a.tls_server;
+  const TlsServerConfig& y = b.tls_server;
+  return x.cert_file.path == y.cert_file.path && x.key_file.path == y.key_file.path &&
+         x.client_auth == y.client_auth && x.client_ca_file.path == y.client_ca_file.path &&
+         x.min_version == y.min_version && x.max_version == y.max_version &&
+         x.tls12_ciphers == y.tls12_ciphers && x.groups == y.groups &&
+         x.prefer_server_cipher_suites == y.prefer_server_cipher_suites;
+}
+
+}  // namespace
+
+void WebServer::ApplyWebConfig(const WebConfig& next) {
+  if (!SameTls(options_.web_config, next)) {
+    log::Warn("tls_server_config of the web configuration takes effect at the next restart",
+              {{"file", next.origin}});
+  }
+  std::shared_ptr<const BasicAuth> auth;
+  if (!next.users.empty()) auth = std::make_shared<const BasicAuth>(next.users, clock_);
+  auto headers = std::make_shared<const Headers>(next.headers);
+  std::lock_guard lock(security_mu_);
+  auth_ = std::move(auth);
+  headers_ = std::move(headers);
 }
 
 WebServer::~WebServer() { Stop(); }
@@ -129,10 +159,11 @@ Status WebServer::CreateServer() {
   return Status::Ok();
 }
 
-bool WebServer::Authorized(const httplib::Request& req, httplib::Response& res) {
+bool WebServer::Authorized(const BasicAuth& auth, const httplib::Request& req,
+                           httplib::Response& res) {
   // Liveness probes carry no credentials.
   if (req.path == "/-/healthy" && (req.method == "GET" || req.method == "HEAD")) return true;
-  const BasicAuth::Decision d = auth_->CheckHeader(req.get_header_value("Authorization"));
+  const BasicAuth::Decision d = auth.CheckHeader(req.get_header_value("Authorization"));
   if (d.outcome == BasicAuth::Outcome::kOk) return true;
   if (log::Enabled(log::Level::kDebug)) {
     const char* reason = "no credentials";
@@ -169,7 +200,12 @@ void WebServer::InstallSecurity() {
   // Runs before routing and before a request body is read, so no handler (and no content
   // provider) ever starts for a request that is refused.
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (auth_ && !Authorized(req, res)) return httplib::Server::HandlerResponse::Handled;
+    std::shared_ptr<const BasicAuth> auth;
+    {
+      std::lock_guard lock(security_mu_);
+      auth = auth_;
+    }
+    if (auth && !Authorized(*auth, req, res)) return httplib::Server::HandlerResponse::Handled;
     // Like Prometheus: POST only, so that a crawler following links cannot trigger it. Answered
     // here because `curl -X POST` sends no Content-Length, which the HTTP library's body reader
     // would refuse with 400.
@@ -179,11 +215,14 @@ void WebServer::InstallSecurity() {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  if (!options_.web_config.headers.empty()) {
-    s.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
-      for (const auto& [name, value] : options_.web_config.headers) res.set_header(name, value);
-    });
-  }
+  s.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+    std::shared_ptr<const Headers> headers;
+    {
+      std::lock_guard lock(security_mu_);
+      headers = headers_;
+    }
+    for (const auto& [name, value] : *headers) res.set_header(name, value);
+  });
 }
 
 void WebServer::InstallRoutes() {

@@ -19,8 +19,11 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "exposition/exposition_cache.h"
 #include "exposition/self_metrics.h"
@@ -50,7 +53,7 @@ struct WebServerOptions {
   // Unset: the endpoint answers 404.
   std::function<Status()> reload;
   // TLS, basic auth and extra headers (--web.config.file); the default serves plain HTTP to
-  // anyone. Read once: changes need a restart.
+  // anyone. A reload may replace the users and headers (ApplyWebConfig); TLS is set up once.
   WebConfig web_config;
 };
 
@@ -73,12 +76,17 @@ class WebServer {
   void Stop();
   int port() const { return port_; }
 
+  // A reloaded (and already validated) web configuration: its basic-auth users and extra
+  // headers apply from the next request. TLS settings are not changed on a running server;
+  // when they differ a warning says that they take effect at the next restart.
+  void ApplyWebConfig(const WebConfig& next);
+
  private:
   Status CreateServer();
   // Basic auth and POST /-/reload, both answered before routing.
   void InstallSecurity();
   // With basic auth configured: true when the request may proceed, else fills in the 401.
-  bool Authorized(const httplib::Request& req, httplib::Response& res);
+  bool Authorized(const BasicAuth& auth, const httplib::Request& req, httplib::Response& res);
   void Reload(httplib::Response& res);
   void InstallRoutes();
 
@@ -88,7 +96,11 @@ class WebServer {
   SnapshotStore& store_;
   Clock& clock_;
   SnapshotApi snapshot_api_;
-  std::unique_ptr<BasicAuth> auth_;  // null: no authentication
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  // Swapped by ApplyWebConfig while requests are served; each request takes its own reference.
+  mutable std::mutex security_mu_;
+  std::shared_ptr<const BasicAuth> auth_;  // guarded by security_mu_; null: no authentication
+  std::shared_ptr<const Headers> headers_;  // guarded by security_mu_
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

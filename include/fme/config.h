@@ -34,6 +34,20 @@ struct HttpSettings {
   bool operator==(const HttpSettings&) const = default;
 };
 
+// How a target's https connections are secured: its `tls` block over `global.tls`, key by key.
+// Files are resolved paths, checked at load; the client reads them at each connection.
+struct UpstreamTls {
+  std::string ca_file;    // PEM CA bundle used instead of the system's; empty: system store
+  std::string cert_file;  // PEM client certificate (chain) for mutual TLS; with key_file
+  std::string key_file;   // its unencrypted PEM private key
+  // The name sent in SNI and matched against the server's certificate instead of the URL's
+  // host (an IP address, a load balancer); the connection still goes to the URL's host.
+  std::string server_name;
+  bool insecure_skip_verify = false;  // no verification at all: warned about at every (re)load
+
+  bool operator==(const UpstreamTls&) const = default;
+};
+
 // What to fetch from a Flink cluster, and how gently.
 struct FlinkCollectSettings {
   Duration terminal_job_ttl = std::chrono::hours(1);  // FINISHED/CANCELED/FAILED jobs stay this long
@@ -62,6 +76,7 @@ struct FlinkClusterConfig {
   std::string rest_url;  // JobManager REST base URL, no trailing slash
   PollSettings poll;     // global values unless overridden
   HttpAuth auth;         // secrets already resolved from *_file / ${ENV}
+  UpstreamTls tls;
   FlinkCollectSettings collect;
   // Flink on Mesos: the Mesos cluster (a mesos_clusters name) and the framework (id or name)
   // that runs this Flink cluster, for the TaskManager <-> Mesos task join. Both or neither.
@@ -109,6 +124,7 @@ struct FlinkDiscoveryConfig {
   Duration drop_after = std::chrono::minutes(5);
   PollSettings poll;  // for every discovered cluster
   HttpAuth auth;
+  UpstreamTls tls;
   FlinkCollectSettings collect;
 
   bool operator==(const FlinkDiscoveryConfig&) const = default;
@@ -119,15 +135,27 @@ struct MesosClusterConfig {
   std::vector<std::string> masters;  // base URLs, no trailing slash
   PollSettings poll;
   HttpAuth auth;
+  UpstreamTls tls;  // for every master
   MesosCollectSettings collect;
   std::optional<FlinkDiscoveryConfig> discover_flink;  // absent: no discovery
 
   bool operator==(const MesosClusterConfig&) const = default;
 };
 
+// Guards against a runaway upstream (a job name with an id in it, thousands of vertices) and
+// against overloading the upstreams. 0 disables a cap. All apply on reload.
+struct Limits {
+  std::size_t max_series_per_target = 1'000'000;
+  std::size_t max_series = 5'000'000;
+  int max_concurrent_requests = 64;  // in flight to all upstreams together; streams not counted
+
+  bool operator==(const Limits&) const = default;
+};
+
 struct Config {
   PollSettings poll;  // global defaults
   HttpSettings http;
+  Limits limits;
   std::vector<MesosClusterConfig> mesos_clusters;
   std::vector<FlinkClusterConfig> flink_clusters;
 };

@@ -33,8 +33,20 @@ struct HttpAuth {
   // How the token is sent: "Authorization: Bearer <t>", or DC/OS Admin Router's
   // "Authorization: token=<t>".
   bool dcos_token_scheme = false;
+  // The files basic_password and bearer_token were read from (resolved paths; empty: given
+  // inline). A target's client re-reads them when they change (exporter/http/upstream_client.h).
+  std::string basic_password_file;
+  std::string bearer_token_file;
 
-  bool operator==(const HttpAuth&) const = default;
+  // A secret read from a file is compared by its file, not by its value: a rotated file does
+  // not make a target "changed" on reload, since its client picks the new value up itself.
+  bool operator==(const HttpAuth& other) const {
+    return basic_username == other.basic_username && dcos_token_scheme == other.dcos_token_scheme &&
+           basic_password_file == other.basic_password_file &&
+           bearer_token_file == other.bearer_token_file &&
+           (!basic_password_file.empty() || basic_password == other.basic_password) &&
+           (!bearer_token_file.empty() || bearer_token == other.bearer_token);
+  }
 };
 
 // Lets another thread end a streaming request at once (shutdown, leader change). Thread-safe.

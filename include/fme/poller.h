@@ -96,7 +96,7 @@ class Poller {
     std::optional<SteadyTime> early_due;  // guarded by mu_
     SteadyTime last_start{};              // guarded by mu_
     int failures = 0;      // consecutive failed polls; guarded by mu_
-    TargetState state;  // last published; only touched by the entry's own poll
+    TargetState state;  // last published, without its observation; touched by the entry's own poll only
   };
 
   void PollOnce(Entry& entry);

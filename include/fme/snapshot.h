@@ -5,6 +5,7 @@
 // between snapshots share their TargetState objects.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -29,11 +30,23 @@ struct TargetState {
   std::optional<Observation> observation;
 };
 
+// This exporter's part of the fleet when several shards share it (docs/scaling.md).
+struct ShardStatus {
+  int index = 0;
+  int count = 1;
+  // Targets this exporter knows of (configured, or discovered here) that other shards own.
+  std::size_t other_flink = 0;
+  std::size_t other_mesos = 0;
+
+  bool operator==(const ShardStatus&) const = default;
+};
+
 struct Snapshot {
   uint64_t generation = 0;
   WallTime created;
   // Sorted by (kind, name), so rendering is deterministic.
   std::vector<std::shared_ptr<const TargetState>> targets;
+  ShardStatus shard = {};
 
   // True when every configured target has been polled at least once (`/-/ready`).
   bool AllPolled() const;

@@ -23,8 +23,9 @@ class SnapshotStore {
   explicit SnapshotStore(Clock& clock);
 
   // Declares the set of targets (in any order). Targets not listed are dropped; listed targets
-  // keep their state if they were known already, otherwise start unpolled.
-  void SetTargets(const std::vector<TargetInfo>& targets);
+  // keep their state if they were known already, otherwise start unpolled. `shard` is carried
+  // by this and every later snapshot.
+  void SetTargets(const std::vector<TargetInfo>& targets, const ShardStatus& shard = {});
 
   // Replaces the state of the target `state.target` (matched by kind and name). Unknown targets
   // are ignored: a poll may finish after its target was removed by a reload.
@@ -35,7 +36,9 @@ class SnapshotStore {
   void SetListener(Listener listener);
 
  private:
-  void PublishLocked(std::vector<std::shared_ptr<const TargetState>> targets);
+  // `shard`: the new shard status; null keeps the current one.
+  void PublishLocked(std::vector<std::shared_ptr<const TargetState>> targets,
+                     const ShardStatus* shard = nullptr);
 
   Clock& clock_;
   mutable std::mutex mu_;

@@ -34,6 +34,9 @@ struct TargetInfo {
   std::string mesos_framework = {};
   // Discovered targets: the Mesos cluster they were found through. Empty for configured ones.
   std::string discovered_from = {};
+  // False for a Mesos cluster that this shard polls only for Flink discovery and the
+  // TaskManager join: another shard owns it and exports its series (docs/scaling.md).
+  bool exported = true;
 };
 
 using Observation = std::variant<FlinkObservation, MesosObservation>;

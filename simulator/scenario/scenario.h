@@ -81,10 +81,12 @@ struct FaultSpec {
   std::string target = "*";  // "*", "mesos", "masters", "m1".."m3", "agents", "agent:<id>",
                              // "flink", "flink:<cluster name>"
   std::string path = "";     // ECMAScript regex searched in the request path; "" = any
-  std::string type;          // latency|hang|status|reset|truncate|malformed|oversize|redirect_loop
-  int64_t ms = 0;            // latency (0: 1000) / hang (0: one hour)
+  std::string type;          // latency|hang|status|reset|truncate|malformed|oversize|redirect_loop|
+                             // slow_drip|wrong_content_type
+  int64_t ms = 0;            // latency (0: 1000) / hang (0: one hour) / slow_drip pause (0: 1000)
   int status = 503;          // status
-  int64_t bytes = 100LL << 20;  // oversize
+  int64_t bytes = 0;         // oversize total (0: 100 MiB) / slow_drip piece (0: 16) /
+                             // reset: body bytes sent before the abort (0: none, no answer at all)
 };
 
 struct Scenario {

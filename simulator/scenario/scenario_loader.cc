@@ -203,8 +203,9 @@ const std::map<std::string, std::set<std::string>>& IncidentKeys() {
 }
 
 const std::set<std::string>& FaultTypes() {
-  static const std::set<std::string> types = {"latency", "hang",      "status",   "reset",
-                                              "truncate", "malformed", "oversize", "redirect_loop"};
+  static const std::set<std::string> types = {"latency",   "hang",     "status",        "reset",
+                                              "truncate",  "malformed", "oversize",     "redirect_loop",
+                                              "slow_drip", "wrong_content_type"};
   return types;
 }
 

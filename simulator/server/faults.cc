@@ -26,6 +26,19 @@ uint64_t FaultTable::Add(const FaultSpec& spec, int count, std::string* error) {
     if (error) *error = "unknown fault type '" + spec.type + "'";
     return 0;
   }
+  // The ranges the scenario loader enforces for the same keys.
+  if (spec.ms < 0 || spec.ms > 86'400'000) {
+    if (error) *error = "'ms' must be between 0 and 86400000";
+    return 0;
+  }
+  if (spec.status < 100 || spec.status > 599) {
+    if (error) *error = "'status' must be between 100 and 599";
+    return 0;
+  }
+  if (spec.bytes < 0 || spec.bytes > (int64_t{1} << 34)) {
+    if (error) *error = "'bytes' must be between 1 and 17179869184";
+    return 0;
+  }
   Entry e;
   try {
     e.re = std::regex(spec.path.empty() ? std::string(".*") : spec.path);
@@ -121,7 +134,7 @@ std::string FaultTable::ListJson(Millis now) const {
   for (const auto& e : entries_) {
     nlohmann::json j = {{"id", e.id},          {"target", e.spec.target}, {"path", e.spec.path},
                         {"type", e.spec.type}, {"ms", e.spec.ms},         {"status", e.spec.status},
-                        {"bytes", e.spec.bytes}, {"active", Active(e, now)}, {"scheduled", e.scheduled}};
+                        {"bytes", FaultBytes(e.spec)}, {"active", Active(e, now)}, {"scheduled", e.scheduled}};
     if (e.scheduled) {
       j["at_ms"] = e.spec.at;
       j["until_ms"] = e.spec.until;
@@ -143,6 +156,21 @@ std::optional<FaultTable::Entry> FaultTable::Match(const TargetNames& names, con
     return e;
   }
   return std::nullopt;
+}
+
+int64_t FaultBytes(const FaultSpec& spec) {
+  if (spec.bytes > 0) return spec.bytes;
+  if (spec.type == "oversize") return int64_t{100} << 20;
+  if (spec.type == "slow_drip") return 16;
+  return 0;
+}
+
+std::string WrongContentTypePage() {
+  return "<!DOCTYPE html>\n<html><head><title>Sign in</title></head>\n"
+         "<body><h1>Sign in to continue</h1>\n"
+         "<form method=\"post\" action=\"/login\"><input name=\"user\"><input name=\"password\" "
+         "type=\"password\"><button>Sign in</button></form>\n"
+         "<p>injected fault: wrong content type</p></body></html>\n";
 }
 
 std::string MalformJson(const std::string& body) {

@@ -34,7 +34,7 @@ class FaultTable {
   // Admin fault, active at once. Returns its id, or 0 with `error` set.
   uint64_t Add(const FaultSpec& spec, int count, std::string* error);
   // Parses the admin JSON (one object or an array of them): target, path, type, ms, status, bytes,
-  // count. Returns the ids, or an empty vector with `error` set.
+  // count (the keys of a scenario fault, with count instead of at/until). Returns the ids, or an empty vector with `error` set.
   std::vector<uint64_t> AddJson(const std::string& body, std::string* error);
   void Clear();
   bool Remove(uint64_t id);
@@ -52,8 +52,13 @@ class FaultTable {
   Millis start_ = 0;
 };
 
+// The `bytes` of a fault with its type's default applied (0 for types without one).
+int64_t FaultBytes(const FaultSpec& spec);
+
 // Response body transformations used by the faults.
 std::string MalformJson(const std::string& body);
+// What a login proxy or a load balancer's error page answers instead of the API: HTML.
+std::string WrongContentTypePage();
 // Prefix and suffix around `padding` bytes of 'x' such that the whole is valid JSON of about
 // `total` bytes that still contains the original document.
 struct Oversized {

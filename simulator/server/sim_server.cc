@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <regex>
 
 #include "flink/flink_api.h"
@@ -23,8 +24,16 @@ namespace {
 
 constexpr Millis kDefaultLatency = 1000;
 constexpr Millis kDefaultHang = 3'600'000;
+constexpr Millis kDefaultDripPause = 1000;
 
-enum class BodyMode { kNormal, kTruncate, kMalformed, kOversize };
+enum class BodyMode { kNormal, kTruncate, kMalformed, kOversize, kSlowDrip, kResetMidBody };
+
+// What a body fault needs from the server: a pause that ends early on Stop() (false then), and
+// the abort of this request's connection.
+struct BodyFaultHooks {
+  std::function<bool(Millis)> pause;
+  std::function<void()> abort;
+};
 
 void SetError(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
@@ -37,6 +46,29 @@ int PortOf(const sockaddr_storage& a) {
   return -1;
 }
 
+void AbortConnection(int local_port, int remote_port) {
+  // httplib does not expose the socket: find it by its address pair, then abort it so the client
+  // gets no more of the answer (RST; what httplib writes afterwards goes nowhere).
+  DIR* dir = opendir("/proc/self/fd");
+  if (!dir) return;
+  while (dirent* e = readdir(dir)) {
+    char* end = nullptr;
+    const long fd = std::strtol(e->d_name, &end, 10);
+    if (end == e->d_name || *end != '\0') continue;
+    sockaddr_storage local{}, peer{};
+    socklen_t ll = sizeof(local), pl = sizeof(peer);
+    const int s = static_cast<int>(fd);
+    if (getsockname(s, reinterpret_cast<sockaddr*>(&local), &ll) != 0) continue;
+    if (getpeername(s, reinterpret_cast<sockaddr*>(&peer), &pl) != 0) continue;
+    if (PortOf(local) != local_port || PortOf(peer) != remote_port) continue;
+    linger lg{1, 0};
+    setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    shutdown(s, SHUT_RDWR);
+    break;
+  }
+  closedir(dir);
+}
+
 bool IsSubscribe(const httplib::Request& req) {
   if (req.method != "POST") return false;
   const auto ct = req.get_header_value("Content-Type");
@@ -45,7 +77,8 @@ bool IsSubscribe(const httplib::Request& req) {
   return doc.is_object() && doc.contains("type") && doc["type"] == "SUBSCRIBE";
 }
 
-void WriteApiResponse(const ApiResponse& r, BodyMode mode, const FaultSpec* fault, httplib::Response& res) {
+void WriteApiResponse(const ApiResponse& r, BodyMode mode, const FaultSpec* fault, const BodyFaultHooks& hooks,
+                      httplib::Response& res) {
   res.status = r.status;
   for (const auto& [k, v] : r.headers) res.set_header(k, v);
   switch (mode) {
@@ -68,8 +101,38 @@ void WriteApiResponse(const ApiResponse& r, BodyMode mode, const FaultSpec* faul
                                });
       return;
     }
+    case BodyMode::kSlowDrip: {
+      // The whole body, announced by Content-Length, in pieces of `bytes` with `ms` between them:
+      // bytes keep arriving, so only a deadline on the whole exchange ends it early.
+      auto body = std::make_shared<std::string>(r.body);
+      const auto piece = static_cast<std::size_t>(FaultBytes(*fault));
+      const Millis pause = fault->ms > 0 ? fault->ms : kDefaultDripPause;
+      res.set_content_provider(
+          body->size(), r.content_type,
+          [body, piece, pause, hooks](size_t offset, size_t length, httplib::DataSink& sink) {
+            if (offset > 0 && !hooks.pause(pause)) return false;
+            const std::size_t n = std::min({piece, length, body->size() - offset});
+            return sink.write(body->data() + offset, n);
+          });
+      return;
+    }
+    case BodyMode::kResetMidBody: {
+      // Status, headers with the full Content-Length and the first `bytes` of the body, then the
+      // connection is aborted.
+      auto body = std::make_shared<std::string>(r.body.empty() ? std::string("{}") : r.body);
+      const auto sent = std::min(static_cast<std::size_t>(FaultBytes(*fault)), body->size() - 1);
+      res.set_content_provider(
+          body->size(), r.content_type,
+          [body, sent, hooks](size_t offset, size_t length, httplib::DataSink& sink) {
+            if (offset < sent) return sink.write(body->data() + offset, std::min(length, sent - offset));
+            hooks.abort();
+            return false;
+          });
+      return;
+    }
     case BodyMode::kOversize: {
-      auto o = std::make_shared<Oversized>(OversizeJson(r.body, static_cast<std::size_t>(fault->bytes)));
+      const auto total_bytes = static_cast<std::size_t>(FaultBytes(*fault));
+      auto o = std::make_shared<Oversized>(OversizeJson(r.body, total_bytes));
       const std::size_t total = o->prefix.size() + o->padding + o->suffix.size();
       res.set_content_provider(total, r.content_type, [o](size_t offset, size_t length, httplib::DataSink& sink) {
         std::string chunk;
@@ -349,7 +412,8 @@ void SimServer::Handle(Kind kind, std::size_t index, const httplib::Request& req
   if (!reachable) return Reset(req);
 
   BodyMode mode = BodyMode::kNormal;
-  std::optional<FaultTable::Entry> fault = faults_.Match(names, full, engine_.Now());
+  // Scheduled faults follow the timeline, so they come back on every pass of --repeat.
+  std::optional<FaultTable::Entry> fault = faults_.Match(names, full, engine_.TimelineNow());
   if (fault) {
     bool serve = false;
     int body_mode = 0;
@@ -359,7 +423,9 @@ void SimServer::Handle(Kind kind, std::size_t index, const httplib::Request& req
 
   if (target == Target::kMaster && path == "/api/v1" && IsSubscribe(req)) {
     const bool leader = engine_.Read([&](const World& w) { return w.mesos.leader == static_cast<int>(idx); });
-    if (leader) return Subscribe(idx, req, res);
+    if (leader) {
+      return Subscribe(idx, req, res, static_cast<int>(mode), fault ? FaultBytes(fault->spec) : 0);
+    }
   }
 
   QueryParams query(req.params.begin(), req.params.end());
@@ -376,7 +442,12 @@ void SimServer::Handle(Kind kind, std::size_t index, const httplib::Request& req
     return HandleFlinkRequest(w, w.flink[idx], req.method, path, query);
   });
   if (mode != BodyMode::kNormal) const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
-  WriteApiResponse(r, mode, fault ? &fault->spec : nullptr, res);
+  BodyFaultHooks hooks;
+  if (mode == BodyMode::kSlowDrip) hooks.pause = [this](Millis ms) { return SleepUnlessStopped(ms, 0); };
+  if (mode == BodyMode::kResetMidBody) {
+    hooks.abort = [local = req.local_port, remote = req.remote_port] { AbortConnection(local, remote); };
+  }
+  WriteApiResponse(r, mode, fault ? &fault->spec : nullptr, hooks, res);
 }
 
 bool SimServer::SleepUnlessStopped(Millis ms, uint64_t fault_id) {
@@ -411,7 +482,18 @@ bool SimServer::ApplyFault(const FaultTable::Entry& fault, const httplib::Reques
     res.set_content(nlohmann::json{{"errors", {"injected fault: HTTP " + std::to_string(f.status)}}}.dump(),
                     "application/json; charset=UTF-8");
   } else if (f.type == "reset") {
-    Reset(req);
+    if (FaultBytes(f) > 0) {
+      *serve = true;
+      *body_mode = static_cast<int>(BodyMode::kResetMidBody);
+    } else {
+      Reset(req);
+    }
+  } else if (f.type == "wrong_content_type") {
+    res.status = 200;
+    res.set_content(WrongContentTypePage(), "text/html; charset=utf-8");
+  } else if (f.type == "slow_drip") {
+    *serve = true;
+    *body_mode = static_cast<int>(BodyMode::kSlowDrip);
   } else if (f.type == "redirect_loop") {
     res.status = 307;
     res.set_header("Location", "http://" + Host() + ":" + std::to_string(req.local_port) + req.target);
@@ -428,41 +510,39 @@ bool SimServer::ApplyFault(const FaultTable::Entry& fault, const httplib::Reques
   return true;
 }
 
-void SimServer::Reset(const httplib::Request& req) {
-  // httplib does not expose the socket: find it by its address pair, then abort it so the client
-  // gets no answer at all (RST; the response httplib writes afterwards goes nowhere).
-  DIR* dir = opendir("/proc/self/fd");
-  if (!dir) return;
-  while (dirent* e = readdir(dir)) {
-    char* end = nullptr;
-    const long fd = std::strtol(e->d_name, &end, 10);
-    if (end == e->d_name || *end != '\0') continue;
-    sockaddr_storage local{}, peer{};
-    socklen_t ll = sizeof(local), pl = sizeof(peer);
-    const int s = static_cast<int>(fd);
-    if (getsockname(s, reinterpret_cast<sockaddr*>(&local), &ll) != 0) continue;
-    if (getpeername(s, reinterpret_cast<sockaddr*>(&peer), &pl) != 0) continue;
-    if (PortOf(local) != req.local_port || PortOf(peer) != req.remote_port) continue;
-    linger lg{1, 0};
-    setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-    shutdown(s, SHUT_RDWR);
-    break;
-  }
-  closedir(dir);
-}
+void SimServer::Reset(const httplib::Request& req) { AbortConnection(req.local_port, req.remote_port); }
 
-void SimServer::Subscribe(std::size_t master, const httplib::Request& req, httplib::Response& res) {
+void SimServer::Subscribe(std::size_t master, const httplib::Request& req, httplib::Response& res, int body_mode,
+                          int64_t fault_bytes) {
   struct Stream {
     uint64_t last_sequence = 0;
     Millis next_heartbeat = 0;
     std::string pending;  // SUBSCRIBED + HEARTBEAT, sent on the first call
+    bool end_after_pending = false;  // a fault: the stream ends (or is aborted) after `pending`
   };
   auto st = std::make_shared<Stream>();
   engine_.Read([&](const World& w) {
-    st->pending = RecordIoFrame(SubscribedEventJson(w)) + RecordIoFrame(HeartbeatEventJson());
+    const std::string subscribed = RecordIoFrame(SubscribedEventJson(w));
+    st->pending = subscribed + RecordIoFrame(HeartbeatEventJson());
+    switch (static_cast<BodyMode>(body_mode)) {
+      case BodyMode::kTruncate:  // ends cleanly inside the first record
+        st->pending = subscribed.substr(0, subscribed.size() / 2);
+        st->end_after_pending = true;
+        break;
+      case BodyMode::kMalformed:  // well framed, but the record is not JSON
+        st->pending = RecordIoFrame(MalformJson(SubscribedEventJson(w))) + RecordIoFrame(HeartbeatEventJson());
+        break;
+      case BodyMode::kResetMidBody:
+        st->pending.resize(std::min(st->pending.size() - 1, static_cast<std::size_t>(fault_bytes)));
+        st->end_after_pending = true;
+        break;
+      default:
+        break;
+    }
     st->last_sequence = w.mesos.next_event_sequence - 1;
     st->next_heartbeat = w.now + options_.heartbeat_interval;
   });
+  const bool abort_after_pending = static_cast<BodyMode>(body_mode) == BodyMode::kResetMidBody;
   // Compression would buffer the stream: never compress it.
   const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
   res.status = 200;
@@ -470,11 +550,20 @@ void SimServer::Subscribe(std::size_t master, const httplib::Request& req, httpl
   const Millis interval = options_.heartbeat_interval;
   const std::string heartbeat = RecordIoFrame(HeartbeatEventJson());
   res.set_chunked_content_provider(
-      "application/json", [this, st, master, interval, heartbeat](size_t, httplib::DataSink& sink) {
+      "application/json", [this, st, master, interval, heartbeat, abort_after_pending,
+                           local = req.local_port, remote = req.remote_port](size_t, httplib::DataSink& sink) {
         if (!st->pending.empty()) {
           std::string first;
           first.swap(st->pending);
           return sink.write(first.data(), first.size());
+        }
+        if (st->end_after_pending) {
+          if (abort_after_pending) {
+            AbortConnection(local, remote);
+            return false;
+          }
+          sink.done();
+          return true;
         }
         while (!stopping_) {
           if (!sink.is_writable()) return false;
@@ -524,7 +613,7 @@ void SimServer::HandleAdmin(const httplib::Request& req, httplib::Response& res)
   if (path == "/admin/faults") {
     if (req.method == "GET") {
       engine_.Sync();
-      res.set_content(faults_.ListJson(engine_.Now()), "application/json");
+      res.set_content(faults_.ListJson(engine_.TimelineNow()), "application/json");
     } else if (req.method == "POST") {
       std::string error;
       const auto ids = faults_.AddJson(req.body, &error);

@@ -85,7 +85,10 @@ class SimServer {
   std::unique_ptr<httplib::Server> MakeServer(Kind kind, std::size_t index, int threads);
   void Handle(Kind kind, std::size_t index, const httplib::Request& req, httplib::Response& res);
   void HandleAdmin(const httplib::Request& req, httplib::Response& res);
-  void Subscribe(std::size_t master, const httplib::Request& req, httplib::Response& res);
+  // `body_mode` (a BodyMode, server/sim_server.cc) breaks the stream's first records: truncate,
+  // malformed, or reset after `fault_bytes`.
+  void Subscribe(std::size_t master, const httplib::Request& req, httplib::Response& res, int body_mode = 0,
+                 int64_t fault_bytes = 0);
   bool ApplyFault(const FaultTable::Entry& fault, const httplib::Request& req, httplib::Response& res,
                   bool* serve_anyway, int* body_mode);
   void Reset(const httplib::Request& req);

@@ -8,6 +8,7 @@
 // and never call back into the engine from inside one.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -30,6 +31,10 @@ struct WorldSizes {
 };
 WorldSizes Measure(const World& world);
 
+// Offset from the start at which the scenario's script is over: the latest `at`, `until` or end
+// of a downtime among its incidents and scheduled faults (0 for a scenario without a timeline).
+Millis TimelineEnd(const Scenario& scenario);
+
 class Engine {
  public:
   using TimeSource = std::function<Millis()>;
@@ -47,8 +52,21 @@ class Engine {
   // AdvanceTo(time_source()).
   void Sync();
 
+  // Plays the scenario on repeat: once `period` of simulated time has passed since the start of
+  // a pass, the world is rebuilt from the scenario (same seed) at that time and the timeline
+  // starts over. What the server set up (hostnames, ports, URLs) carries over; the event sequence
+  // jumps, so open SUBSCRIBE streams end and their clients resubscribe, as after a master
+  // restart. 0 (the default) plays the scenario once. Call before serving.
+  void RepeatEvery(Millis period);
+
   Millis Now() const;
-  Millis StartTime() const { return start_; }
+  // Start of the current pass (the scenario's start unless RepeatEvery() restarted it). Takes no
+  // lock: callable from inside Read().
+  Millis StartTime() const { return start_.load(); }
+  // Now(), moved back into the first pass: what the timeline's offsets are measured against.
+  Millis TimelineNow() const;
+  // Completed passes (0 during the first).
+  uint64_t Passes() const;
   const Scenario& scenario() const { return scenario_; }
   std::vector<std::string> Warnings() const;
 
@@ -77,9 +95,15 @@ class Engine {
   void Interrupt() const { cv_.notify_all(); }
 
  private:
+  // Rebuilds the world and the simulation at `at` (mu_ held).
+  void Restart(Millis at);
+
   Scenario scenario_;  // before sim_: the simulation keeps references into it
   TimeSource time_source_;
-  Millis start_ = 0;
+  Millis first_start_ = 0;
+  std::atomic<Millis> start_{0};  // of the current pass; written under mu_
+  Millis repeat_every_ = 0;
+  uint64_t passes_ = 0;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   World world_;

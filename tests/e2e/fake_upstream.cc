@@ -1,5 +1,7 @@
 #include "fake_upstream.h"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -117,6 +119,16 @@ void FakeUpstream::SetFallback(Route route) {
   fallback_ = std::move(route);
 }
 
+void FakeUpstream::SetDelay(std::chrono::milliseconds delay) {
+  std::lock_guard lock(mu_);
+  delay_ = delay;
+}
+
+int FakeUpstream::MaxInFlight() const {
+  std::lock_guard lock(mu_);
+  return max_in_flight_;
+}
+
 int FakeUpstream::Requests(const std::string& path) const {
   std::lock_guard lock(mu_);
   auto it = requests_.find(path);
@@ -170,6 +182,11 @@ void FakeUpstream::Handle(const httplib::Request& req, httplib::Response& res) {
       res.status = 503;
       res.set_content("stopping\n", "text/plain");
       return;
+    }
+    if (delay_.count() > 0) {
+      max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
+      released_.wait_for(lock, delay_, [this] { return stopping_; });
+      --in_flight_;
     }
   }
   res.status = route.status;

@@ -20,6 +20,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -84,6 +85,11 @@ class FakeUpstream {
   // Requests received for `path` (any query), including ones still hanging.
   int Requests(const std::string& path) const;
 
+  // Holds every answer this long before sending it, and records how many requests were being
+  // held at once at most (to see a client's concurrency).
+  void SetDelay(std::chrono::milliseconds delay);
+  int MaxInFlight() const;
+
   // Releases hanging handlers and stops the server. Idempotent.
   void Stop();
 
@@ -105,6 +111,9 @@ class FakeUpstream {
   std::optional<Route> fallback_;        // guarded by mu_
   std::map<std::string, int> requests_;  // guarded by mu_
   bool stopping_ = false;                // guarded by mu_
+  std::chrono::milliseconds delay_{0};   // guarded by mu_
+  int in_flight_ = 0;                    // guarded by mu_
+  int max_in_flight_ = 0;                // guarded by mu_
   uint64_t stream_generation_ = 0;       // guarded by mu_; CutStreams() increments it
 };
 

@@ -303,6 +303,41 @@ TEST_F(WebSecurityTest, BasicAuthWorksOverPlainHttpToo) {
   EXPECT_EQ(res->status, 200);
 }
 
+// A reload re-reads the web configuration: new users apply at once; a broken file rejects the
+// reload (500, gauge 0, error logged) and the running users stay.
+TEST_F(WebSecurityTest, ReloadAppliesNewUsersAndRejectsABrokenWebConfiguration) {
+  ASSERT_TRUE(Start("basic_auth_users:\n  prometheus: " + std::string(kHash) + "\n"));
+  const auto as = [](const char* user) {
+    return httplib::Headers{httplib::make_basic_authentication_header(user, kPassword)};
+  };
+  httplib::Client client("127.0.0.1", exporter_.port());
+
+  certs_.dir().Write("web.yml", "basic_auth_users:\n  grafana: " + std::string(kHash) + "\n");
+  auto res = client.Post("/-/reload", as("prometheus"), "", "text/plain");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = exporter_.Get("/metrics", as("prometheus"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401) << "the user left the file";
+  res = exporter_.Get("/metrics", as("grafana"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+
+  certs_.dir().Write("web.yml", "basic_auth_users:\n  grafana: not-a-bcrypt-hash\n");
+  res = client.Post("/-/reload", as("grafana"), "", "text/plain");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 500);
+  EXPECT_NE(res->body.find("web.yml:2: basic_auth_users.grafana"), std::string::npos) << res->body;
+  res = exporter_.Get("/metrics", as("grafana"));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << "the running web configuration stays";
+  EXPECT_EQ(SampleValue(res->body, "flink_mesos_exporter_config_last_reload_successful"), 0.0);
+  EXPECT_FALSE(LinesWith(exporter_.ReadLog(), {"level=error", "configuration reload rejected",
+                                               "basic_auth_users.grafana"})
+                   .empty())
+      << exporter_.ReadLog();
+}
+
 TEST_F(WebSecurityTest, RequireAndVerifyClientCert) {
   ASSERT_TRUE(Start(TlsWith("  client_auth_type: RequireAndVerifyClientCert\n"
                             "  client_ca_file: client-ca.crt\n")));

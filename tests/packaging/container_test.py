@@ -66,12 +66,16 @@ def read(root, *path):
 
 
 def ci_preset(root, c):
-    """The preset scripts/test.sh runs by default, after checking it uses the preset commands."""
+    """The preset of the ci stage of scripts/test.sh, after checking that the stage runs by default
+    and that stages build with the preset commands."""
     text = read(root, "scripts", "test.sh")
-    m = re.search(r'preset="\$\{FME_PRESET:-([A-Za-z0-9_-]+)\}"', text)
-    if not c.check(m, "scripts/test.sh: no default preset (preset=\"${FME_PRESET:-...}\") found"):
+    m = re.search(r'^stage_ci\(\) \{ run_preset ([A-Za-z0-9_-]+); \}', text, re.M)
+    if not c.check(m, "scripts/test.sh: no `stage_ci() { run_preset <preset>; }` found"):
         return None
-    for form in ('cmake --preset "$preset"', 'cmake --build --preset "$preset"'):
+    defaults = re.search(r'^default_stages=\(([^)]*)\)', text, re.M)
+    c.check(defaults and "ci" in defaults.group(1).split(),
+            "scripts/test.sh: the ci stage is not among default_stages")
+    for form in ('cmake --preset "$1"', 'cmake --build --preset "$1"'):
         c.check(form in text, f"scripts/test.sh does not run `{form}`")
     c.check(re.search(r"^scripts/install-deps\.sh", text, re.M),
             "scripts/test.sh does not run scripts/install-deps.sh")

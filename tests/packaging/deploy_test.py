@@ -23,6 +23,9 @@ Kubernetes (deploy/kubernetes/)
   installed).
 - The ConfigMap's configuration passes `flink-mesos-exporter --config.check` with the Secret's
   files and variables in place.
+- sharded/: a StatefulSet whose pods are the Deployment's pods plus --shard.index from the pod's
+  ordinal (the apps.kubernetes.io/pod-index label) and --shard.count equal to its replicas, with
+  a selector of its own that the Service's selector matches; `kubectl kustomize` builds it.
 
 systemd (deploy/systemd/)
 - The unit has the hardening options, an EnvironmentFile, a reload by SIGHUP, the user the
@@ -315,6 +318,52 @@ def check_kubernetes(root, exporter, c):
         c.note("kubectl not found: `kubectl kustomize deploy/kubernetes` not run")
 
 
+def check_kubernetes_sharded(root, c):
+    directory = os.path.join(root, "deploy", "kubernetes")
+    deployment = next(d for d in pl.load_yaml_documents(os.path.join(directory, "deployment.yaml"))
+                      if d.get("kind") == "Deployment")
+    service = next(d for d in pl.load_yaml_documents(os.path.join(directory, "service.yaml"))
+                   if d.get("kind") == "Service")
+    sharded = os.path.join(directory, "sharded")
+    sets = [d for d in pl.load_yaml_documents(os.path.join(sharded, "statefulset.yaml"))
+            if d.get("kind") == "StatefulSet"]
+    c.check(len(sets) == 1, "deploy/kubernetes/sharded: want one StatefulSet")
+    if len(sets) != 1:
+        return
+    spec = sets[0]["spec"]
+    pod = spec["template"]
+    container = pod["spec"]["containers"][0]
+    replicas = spec.get("replicas")
+    c.check(arg_value(container.get("args"), "shard.count") == str(replicas),
+            f"sharded: --shard.count is not the StatefulSet's replicas ({replicas})")
+    c.check(arg_value(container.get("args"), "shard.index") == "$(SHARD_INDEX)",
+            "sharded: --shard.index is not $(SHARD_INDEX)")
+    index_env = [e for e in container.get("env", []) if e.get("name") == "SHARD_INDEX"]
+    c.check(len(index_env) == 1 and index_env[0].get("valueFrom", {}).get("fieldRef", {}).get("fieldPath")
+            == "metadata.labels['apps.kubernetes.io/pod-index']",
+            "sharded: SHARD_INDEX does not come from the pod-index label")
+    labels = pod["metadata"].get("labels", {})
+    selector = spec.get("selector", {}).get("matchLabels", {})
+    c.check(all(labels.get(k) == v for k, v in selector.items()), "sharded: the selector does not match the pods")
+    c.check(all(labels.get(k) == v for k, v in service["spec"]["selector"].items()),
+            "sharded: the Service does not select the shards")
+    c.check(selector != deployment["spec"]["selector"]["matchLabels"],
+            "sharded: the StatefulSet's selector is the Deployment's")
+    c.check(spec.get("serviceName") == service["metadata"]["name"], "sharded: serviceName is not the Service")
+    # Apart from the shard settings, a shard's pod is the Deployment's pod.
+    same = copy.deepcopy(pod)
+    base = copy.deepcopy(deployment["spec"]["template"])
+    sc = same["spec"]["containers"][0]
+    sc["args"] = [a for a in sc.get("args", []) if not a.startswith("--shard.")]
+    sc["env"] = [e for e in sc.get("env", []) if e.get("name") != "SHARD_INDEX"]
+    same["metadata"]["labels"] = {k: v for k, v in labels.items() if k != "app.kubernetes.io/instance"}
+    c.check(same == base, "sharded: the pod differs from the Deployment's in more than its shard settings")
+    kubectl = shutil.which("kubectl")
+    if kubectl:
+        out = subprocess.run([kubectl, "kustomize", sharded], capture_output=True, text=True, check=False)
+        c.check(out.returncode == 0, f"kubectl kustomize deploy/kubernetes/sharded failed:\n{out.stderr}")
+
+
 def walk_values(node, keys):
     if isinstance(node, dict):
         for k, v in node.items():
@@ -463,6 +512,7 @@ def main(argv):
     c = pl.Checks("deploy_test")
     check_marathon(root, c)
     check_kubernetes(root, args.exporter, c)
+    check_kubernetes_sharded(root, c)
     check_systemd(root, args.exporter, c)
     check_prometheus(root, c)
     return c.finish()

@@ -504,6 +504,55 @@ TEST_F(SimServerTest, FaultRedirectLoop) {
   EXPECT_EQ(res.error(), httplib::Error::ExceedRedirectCount);
 }
 
+TEST_F(SimServerTest, FaultResetMidBody) {
+  const auto full = Flink(0).Get("/jobs/overview");
+  ASSERT_TRUE(full);
+  ASSERT_GT(full->body.size(), 10u);
+  AddFault(R"({"target":"flink:Flink","path":"^/jobs/overview$","type":"reset","bytes":10})");
+  std::string received;
+  auto cli = Flink(0);
+  auto res = cli.Get("/jobs/overview", [&](const char* data, std::size_t n) {
+    received.append(data, n);
+    return true;
+  });
+  EXPECT_FALSE(res);  // headers came, then the connection was aborted
+  EXPECT_EQ(received, full->body.substr(0, 10));
+}
+
+TEST_F(SimServerTest, FaultSlowDrip) {
+  const auto full = Flink(0).Get("/overview");
+  ASSERT_TRUE(full);
+  AddFault(R"({"target":"flink:Flink","path":"^/overview$","type":"slow_drip","ms":20,"bytes":64})");
+  std::size_t pieces = 0;
+  std::string received;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto cli = Flink(0);
+  auto res = cli.Get("/overview", [&](const char* data, std::size_t n) {
+    received.append(data, n);
+    ++pieces;
+    return true;
+  });
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(received, full->body);  // all of it, just slowly
+  const std::size_t gaps = (full->body.size() + 63) / 64 - 1;
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(20 * gaps));
+  EXPECT_GE(pieces, 2u);
+}
+
+TEST_F(SimServerTest, FaultWrongContentType) {
+  AddFault(R"({"target":"m1","path":"/metrics/snapshot","type":"wrong_content_type"})");
+  auto res = Mesos().Get("/m1/metrics/snapshot");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type").rfind("text/html", 0), 0u);
+  EXPECT_NE(res->body.find("<html>"), std::string::npos);
+  EXPECT_TRUE(nlohmann::json::parse(res->body, nullptr, false).is_discarded());
+  auto other = Mesos().Get("/m2/metrics/snapshot");  // another master answers as usual
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->get_header_value("Content-Type"), "application/json");
+}
+
 TEST_F(SimServerTest, AdminRejectsBadFaults) {
   auto res = Mesos().Post("/admin/faults", R"({"type":"explode"})", "application/json");
   ASSERT_TRUE(res);
@@ -517,6 +566,9 @@ TEST_F(SimServerTest, AdminRejectsBadFaults) {
   res = Mesos().Post("/admin/faults", "not json", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
+  res = Mesos().Post("/admin/faults", R"({"type":"slow_drip","ms":-1})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);  // the ranges the scenario loader enforces
   // The admin API itself is never faulted.
   AddFault(R"({"target":"*","type":"status","status":500})");
   auto list = Mesos().Get("/admin/faults");

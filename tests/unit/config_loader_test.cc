@@ -306,6 +306,25 @@ TEST(ConfigLoaderTest, ChecksHttpSettings) {
             "count or e.g. 512KiB, 64MiB, 10MB)");
 }
 
+TEST(ConfigLoaderTest, ReadsLimitsWithDefaultsAndBounds) {
+  Result<Config> defaults = Parse("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->limits, Limits{});
+  EXPECT_GT(defaults->limits.max_series_per_target, 0u) << "a cap is on by default";
+
+  Result<Config> c =
+      Parse("limits: {max_series_per_target: 20000, max_series: 0, max_concurrent_requests: 8}\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->limits.max_series_per_target, 20000u);
+  EXPECT_EQ(c->limits.max_series, 0u);
+  EXPECT_EQ(c->limits.max_concurrent_requests, 8);
+
+  EXPECT_EQ(Errors("limits:\n  max_series: -5\n  max_concurrent_requests: lots\n  max_rows: 1\n"),
+            "exporter.yml:2: limits.max_series: must be between 0 and 1000000000, got -5\n"
+            "exporter.yml:3: limits.max_concurrent_requests: invalid integer \"lots\"\n"
+            "exporter.yml:4: limits.max_rows: unknown key");
+}
+
 TEST(ConfigLoaderTest, RejectsBadUrls) {
   EXPECT_EQ(Errors(R"(flink_clusters:
   - {name: a, rest_url: "ftp://jm:8081"}

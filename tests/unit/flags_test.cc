@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace fme {
 namespace {
 
@@ -32,10 +35,43 @@ TEST(FlagsTest, Errors) {
   EXPECT_FALSE(ParseFlags({"--web.telemetry-path=/-/x"}).ok());
 }
 
+TEST(FlagsTest, ShardDefaultsToTheOnlyShard) {
+  auto f = ParseFlags({});
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->shard_index, 0);
+  EXPECT_EQ(f->shard_count, 1);
+}
+
+TEST(FlagsTest, ShardIndexAndCountInBothSpellings) {
+  auto f = ParseFlags({"--shard.index=2", "--shard.count", "3"});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->shard_index, 2);
+  EXPECT_EQ(f->shard_count, 3);
+}
+
+TEST(FlagsTest, ShardSettingsOutOfRangeOrNotNumbersAreErrors) {
+  auto message = [](std::vector<std::string> args) { return ParseFlags(args).status().message(); };
+  EXPECT_NE(message({"--shard.index=3", "--shard.count=3"}).find("--shard.index must be between 0 and --shard.count - 1 (2), got 3"),
+            std::string::npos);
+  EXPECT_NE(message({"--shard.index=1"}).find("--shard.index must be between 0"), std::string::npos);
+  EXPECT_NE(message({"--shard.count=0"}).find("--shard.count must be between 1 and 1000, got 0"),
+            std::string::npos);
+  EXPECT_NE(message({"--shard.count=1001"}).find("--shard.count must be between 1 and 1000"),
+            std::string::npos);
+  for (const char* bad : {"--shard.index=-1", "--shard.index=+1", "--shard.index=1x",
+                          "--shard.index=", "--shard.index= 1", "--shard.count=99999999999"}) {
+    auto f = ParseFlags({bad, "--shard.count=3"});
+    ASSERT_FALSE(f.ok()) << bad;
+    EXPECT_NE(f.status().message().find("takes a whole number"), std::string::npos) << bad;
+  }
+  EXPECT_NE(message({"--shard.count"}).find("--shard.count needs a value"), std::string::npos);
+}
+
 TEST(FlagsTest, HelpMentionsEveryFlag) {
   std::string help = HelpText();
   for (const char* f : {"--config.file", "--config.check", "--web.listen-address",
-                        "--web.telemetry-path", "--web.config.file", "--log.level", "--log.format", "--version", "--help"}) {
+                        "--web.telemetry-path", "--web.config.file", "--log.level", "--log.format", "--version", "--help",
+                        "--shard.index", "--shard.count"}) {
     EXPECT_NE(help.find(f), std::string::npos) << f;
   }
 }

@@ -241,3 +241,29 @@ TEST_F(LandingPageTest, CutsLongErrors) {
 
 }  // namespace
 }  // namespace fme
+
+namespace fme {
+namespace {
+
+TEST_F(LandingPageTest, ShardedSaysWhichShardAndMarksMesosClustersPolledOnlyForOthers) {
+  Add(SourceKind::kMesos, "prod", "http://m1:5050");
+  auto other = Add(SourceKind::kMesos, "staging", "http://s1:5050");
+  other->target.exported = false;
+  snapshot.shard = {1, 3, 12, 2};
+  const std::string page = Render();
+  EXPECT_NE(page.find("<p>Shard 1 of 3 (--shard.index, --shard.count): other shards export 12 "
+                      "more Flink and 2 more Mesos clusters.</p>"),
+            std::string::npos)
+      << page;
+  const std::string note = "polled for discovery and the join; another shard exports it";
+  EXPECT_NE(RowOf(page, "staging").find(note), std::string::npos) << page;
+  EXPECT_EQ(RowOf(page, "prod").find(note), std::string::npos) << page;
+}
+
+TEST_F(LandingPageTest, NotShardedSaysNothingAboutShards) {
+  Add(SourceKind::kMesos, "prod", "http://m1:5050");
+  EXPECT_EQ(Render().find("Shard "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fme

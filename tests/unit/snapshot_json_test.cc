@@ -687,5 +687,24 @@ TEST(JsonErrorTest, IsAnObjectWithTheMessage) {
   EXPECT_EQ(json::parse(JsonError("bad \"x\"")), json({{"error", "bad \"x\""}}));
 }
 
+TEST(SnapshotJsonTest, SaysWhichShardAndMarksMesosClustersPolledOnlyForOthers) {
+  Snapshot s = Rich();
+  const json alone = ToJson(s);
+  EXPECT_EQ(alone["shard"], json({{"index", 0}, {"count", 1}, {"other_flink_clusters", 0},
+                                  {"other_mesos_clusters", 0}}));
+  EXPECT_FALSE(alone["mesos_clusters"][0].contains("exported"));
+  s.shard = {2, 4, 30, 5};
+  for (auto& t : s.targets) {
+    if (t->target.kind != SourceKind::kMesos) continue;
+    auto copy = std::make_shared<TargetState>(*t);
+    copy->target.exported = false;
+    t = copy;
+  }
+  const json sharded = ToJson(s);
+  EXPECT_EQ(sharded["shard"], json({{"index", 2}, {"count", 4}, {"other_flink_clusters", 30},
+                                    {"other_mesos_clusters", 5}}));
+  EXPECT_EQ(sharded["mesos_clusters"][0]["exported"], false);
+}
+
 }  // namespace
 }  // namespace fme

@@ -98,6 +98,81 @@ TEST(SnapshotRendererTest, DownTargetKeepsOnlyItsUpSeries) {
   EXPECT_EQ(out.find("not-yet"), std::string::npos) << "no series before the first poll";
 }
 
+// Sample lines of `out` whose labels start with `{<label>="<value>"`.
+std::vector<std::string> LinesOf(const std::string& out, const std::string& label,
+                                 const std::string& value) {
+  const std::string needle = "{" + label + "=\"" + value + "\"";
+  std::vector<std::string> lines;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind('#', 0) != 0 && line.find(needle) != std::string::npos) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::size_t DroppedFor(const std::vector<SeriesOverLimit>& over, const std::string& name) {
+  for (const SeriesOverLimit& o : over) {
+    if (o.target.name == name) return o.dropped;
+  }
+  return 0;
+}
+
+TEST(SnapshotRendererLimitsTest, NoCapsRenderExactlyAsWithoutLimits) {
+  std::string plain, capped;
+  RenderSnapshot(Sample(), plain);
+  std::vector<SeriesOverLimit> over;
+  RenderSnapshot(Sample(), capped, SeriesLimits{}, &over);
+  EXPECT_EQ(capped, plain);
+  EXPECT_TRUE(over.empty());
+}
+
+TEST(SnapshotRendererLimitsTest, PerTargetCapKeepsEachTargetsFirstLinesAndCountsTheRest) {
+  std::string full;
+  RenderSnapshot(Sample(), full);
+  const auto analytics = LinesOf(full, "flink_cluster", "analytics");
+  const auto prod = LinesOf(full, "mesos_cluster", "prod");
+  ASSERT_GT(analytics.size(), 3u);
+  ASSERT_GT(prod.size(), 3u);
+
+  std::string out;
+  std::vector<SeriesOverLimit> over;
+  const std::size_t series = RenderSnapshot(Sample(), out, SeriesLimits{3, 0}, &over);
+  EXPECT_EQ(series, 3u + 1u + 3u) << "billing is down: its one up series is under the cap";
+  const auto kept = LinesOf(out, "flink_cluster", "analytics");
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept[0].rfind("flink_up{", 0), 0u) << "the up series comes first and stays";
+  EXPECT_EQ(LinesOf(out, "mesos_cluster", "prod").size(), 3u);
+  EXPECT_EQ(DroppedFor(over, "analytics"), analytics.size() - 3);
+  EXPECT_EQ(DroppedFor(over, "prod"), prod.size() - 3);
+  EXPECT_EQ(over.size(), 2u) << "billing lost nothing";
+}
+
+TEST(SnapshotRendererLimitsTest, TotalCapStillKeepsEveryTargetsUpSeries) {
+  std::string full;
+  RenderSnapshot(Sample(), full);
+  const std::size_t analytics = LinesOf(full, "flink_cluster", "analytics").size();
+  const std::size_t prod = LinesOf(full, "mesos_cluster", "prod").size();
+
+  // Room for analytics and billing whole, and one more line: prod keeps only mesos_up.
+  std::string out;
+  std::vector<SeriesOverLimit> over;
+  const std::size_t total = analytics + 2;
+  EXPECT_EQ(RenderSnapshot(Sample(), out, SeriesLimits{0, total}, &over), total);
+  EXPECT_NE(out.find("mesos_up{mesos_cluster=\"prod\"} 1\n"), std::string::npos);
+  EXPECT_EQ(LinesOf(out, "mesos_cluster", "prod").size(), 1u);
+  EXPECT_EQ(DroppedFor(over, "prod"), prod - 1);
+  EXPECT_EQ(DroppedFor(over, "analytics"), 0u);
+
+  // A total of one still writes every polled target's up series, and nothing else.
+  out.clear();
+  over.clear();
+  EXPECT_EQ(RenderSnapshot(Sample(), out, SeriesLimits{0, 1}, &over), 3u);
+  EXPECT_NE(out.find("flink_up{flink_cluster=\"analytics\"} 1\n"), std::string::npos);
+  EXPECT_NE(out.find("flink_up{flink_cluster=\"billing\"} 0\n"), std::string::npos);
+  EXPECT_NE(out.find("mesos_up{mesos_cluster=\"prod\"} 1\n"), std::string::npos);
+  EXPECT_EQ(DroppedFor(over, "analytics"), analytics - 1);
+}
+
 // A Flink cluster with everything the model can hold: a running job with two vertices (one
 // reporting 1.13+ metrics and per-subtask detail, one reporting 1.10-1.12 style metrics), a
 // canceled job that reports almost nothing, two TaskManagers (one without JVM metrics) and the
