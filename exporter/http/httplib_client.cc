@@ -228,8 +228,12 @@ class Exchange {
         return false;
       }
       if (streaming && res.status >= 200 && res.status <= 299) {
+        if (request_.on_stream_start &&
+            !request_.on_stream_start(where, res.get_header_value("Content-Type"))) {
+          abort = Abort::kReceiverStopped;
+          return false;
+        }
         stream_body = true;
-        if (request_.on_stream_start) request_.on_stream_start(where);
         return true;
       }
       if (!is_head && res.has_header("Content-Length")) {

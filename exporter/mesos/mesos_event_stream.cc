@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/heap_trim.h"
+#include "http/media_type.h"
 #include "log/log.h"
 #include "mesos/mesos_v1_parser.h"
 #include "mesos/recordio_reader.h"
@@ -162,12 +163,18 @@ Status MesosEventStream::Subscribe(const std::string& master_url,
   req.auth = auth_;
   req.idle_timeout = options_.idle_timeout;
   req.cancel = cancel.get();
-  req.on_stream_start = [&](std::string_view url) {
+  std::string refused_type;  // the Content-Type of a 2xx answer that is not a JSON stream
+  req.on_stream_start = [&](std::string_view url, std::string_view content_type) {
+    if (!IsJsonMediaType(content_type)) {
+      refused_type = content_type.substr(0, 100);
+      return false;
+    }
     std::string base(url);
     if (const auto pos = base.rfind("/api/v1"); pos != std::string::npos) base.resize(pos);
     std::lock_guard lock(mu_);
     streaming_from_ = base;
     status_.leader = base;
+    return true;
   };
   req.on_body = [&](std::string_view chunk) {
     if (!connected) {
@@ -210,6 +217,10 @@ Status MesosEventStream::Subscribe(const std::string& master_url,
     if (!reader.AtRecordBoundary()) {
       outcome = outcome.WithContext("event stream of " + master_url + " ended inside a record");
     }
+  } else if (!refused_type.empty()) {
+    outcome = Status::ParseError("SUBSCRIBE to " + master_url + "/api/v1: expected a JSON event stream, got HTTP " +
+                                 std::to_string(res->status) + " with Content-Type " + refused_type +
+                                 " (a login page or proxy in the way?)");
   } else if (res->status < 200 || res->status > 299) {
     std::string msg = "SUBSCRIBE to " + master_url + "/api/v1: HTTP " + std::to_string(res->status);
     if (!res->body.empty()) msg += ": " + res->body.substr(0, 200);

@@ -14,11 +14,11 @@ Status RecordIoReader::Feed(std::string_view chunk, std::vector<std::string>& re
   if (state_ == State::kFailed) {
     return Status::ParseError("RecordIO stream already failed");
   }
-  auto fail = [this](std::string message) {
+  auto fail = [this](std::string message, StatusCode code = StatusCode::kParseError) {
     state_ = State::kFailed;
     data_.clear();
     data_.shrink_to_fit();
-    return Status::ParseError("RecordIO: " + std::move(message));
+    return Status(code, "RecordIO: " + std::move(message));
   };
 
   size_t i = 0;
@@ -41,7 +41,8 @@ Status RecordIoReader::Feed(std::string_view chunk, std::vector<std::string>& re
       // Checked before multiplying, so the comparison also rules out overflow.
       if (digit > max_record_bytes_ || length_ > (max_record_bytes_ - digit) / 10) {
         return fail("record longer than the maximum of " + std::to_string(max_record_bytes_) +
-                    " bytes");
+                        " bytes",
+                    StatusCode::kTooLarge);
       }
       length_ = length_ * 10 + digit;
       ++length_digits_;

@@ -19,8 +19,8 @@ class RecordIoReader {
       : max_record_bytes_(max_record_bytes) {}
 
   // Appends every record completed by `chunk` to `records`. A malformed length (not digits,
-  // longer than 20 digits, empty, or above max_record_bytes) is kParseError; the reader is then
-  // unusable (the stream must be reconnected).
+  // longer than 20 digits, empty) is kParseError, one above max_record_bytes kTooLarge; the
+  // reader is then unusable (the stream must be reconnected).
   Status Feed(std::string_view chunk, std::vector<std::string>& records);
 
   // True when no partial record is buffered (a clean place for the stream to end).

@@ -1,5 +1,7 @@
 #include "sources/fetch.h"
 
+#include "http/media_type.h"
+
 namespace fme {
 namespace {
 
@@ -10,23 +12,6 @@ std::string Excerpt(const std::string& body) {
   for (char c : body.substr(0, kMax)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
   if (body.size() > kMax) out += "...";
   return out;
-}
-
-// Every API the exporter reads answers JSON (Flink: application/json; charset=UTF-8, Mesos:
-// application/json). A 2xx with another media type is someone else talking (a login proxy's
-// sign-in page, a load balancer's HTML error page): not fed to a JSON parser. No Content-Type at
-// all is given the benefit of the doubt, and so is any "+json" type.
-bool IsJsonMediaType(std::string_view content_type) {
-  std::string type(content_type.substr(0, content_type.find(';')));
-  for (char& c : type) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  const auto first = type.find_first_not_of(" \t");
-  if (first == std::string::npos) return true;
-  type = type.substr(first, type.find_last_not_of(" \t") + 1 - first);
-  constexpr std::string_view kJsonSuffix = "+json";
-  return type == "application/json" || type == "text/json" ||
-         (type.size() > kJsonSuffix.size() && type.ends_with(kJsonSuffix));
 }
 
 }  // namespace

@@ -86,8 +86,10 @@ struct HttpRequest {
   // returns false or `cancel` is cancelled (kUnavailable "cancelled").
   std::function<bool(std::string_view)> on_body;
   // Called once when a 2xx streaming response starts, with the URL that answered (after
-  // redirects: a Mesos standby redirects /api/v1 to the leader).
-  std::function<void(std::string_view url)> on_stream_start;
+  // redirects: a Mesos standby redirects /api/v1 to the leader) and its Content-Type ("" when
+  // none). Returning false refuses the stream: Send returns the response (status, headers, no
+  // body) as when on_body stops.
+  std::function<bool(std::string_view url, std::string_view content_type)> on_stream_start;
   Duration idle_timeout = std::chrono::seconds(75);
   StreamCancel* cancel = nullptr;
 };

@@ -32,6 +32,7 @@
 #include "server/sim_server.h"
 #include "support/eventually.h"
 #include "support/sim_server_clock.h"
+#include "support/timing_scale.h"
 #include "world/engine.h"
 
 namespace fme::testing {
@@ -64,17 +65,19 @@ struct FaultRow {
   const char* kind;  // the `kind` label it must be counted under
   // The simulator's admin fault (type and keys), or "" for kRefused (no listener at all).
   const char* sim_fault;
+  int ms = 0;  // the fault's "ms" key, if it has one, before kTimingScale
 };
 
 // Response bodies here are far below max_response_size (256 KiB in this test); the oversized
-// one is 1 MiB. A hang outlasts the poll timeout (1 s) but frees the simulator's worker soon
-// after; a drip of 4 bytes every 100 ms takes far longer than the poll timeout for any body.
+// one is 1 MiB. A hang outlasts the poll timeout (1 s, scaled) but frees the simulator's worker
+// soon after; a drip of 4 bytes every 100 ms (scaled) takes far longer than the poll timeout for
+// any body.
 constexpr FaultRow kFaults[] = {
     {Fault::kRefused, "refused", "connect", ""},
     {Fault::kReset, "reset", "connect", R"("type":"reset")"},
     {Fault::kResetMidBody, "reset_mid_body", "connect", R"("type":"reset","bytes":40)"},
-    {Fault::kHang, "hang", "timeout", R"("type":"hang","ms":1500)"},
-    {Fault::kSlowDrip, "slow_drip", "timeout", R"("type":"slow_drip","ms":100,"bytes":4)"},
+    {Fault::kHang, "hang", "timeout", R"("type":"hang")", 1500},
+    {Fault::kSlowDrip, "slow_drip", "timeout", R"("type":"slow_drip","bytes":4)", 100},
     {Fault::kStatus500, "status_500", "http_status", R"("type":"status","status":500)"},
     {Fault::kStatus503, "status_503", "http_status", R"("type":"status","status":503)"},
     {Fault::kTruncated, "truncated", "connect", R"("type":"truncate")"},
@@ -233,7 +236,8 @@ struct Sim {
                                       const FaultRow& row) {
     httplib::Client admin("127.0.0.1", server.mesos_port());
     const std::string body =
-        R"({"target":")" + target + R"(","path":")" + path + R"(",)" + row.sim_fault + "}";
+        R"({"target":")" + target + R"(","path":")" + path + R"(",)" + row.sim_fault +
+        (row.ms > 0 ? R"(,"ms":)" + std::to_string(row.ms * kTimingScale) : std::string()) + "}";
     auto res = admin.Post("/admin/faults", body, "application/json");
     if (!res || res->status != 200) {
       return ::testing::AssertionFailure() << "cannot add fault " << body << ": "
@@ -306,8 +310,8 @@ int ClosedPort() {
 
 PollSettings Quick() {
   PollSettings p;
-  p.interval = milliseconds(2000);
-  p.timeout = milliseconds(1000);
+  p.interval = milliseconds(2000 * kTimingScale);
+  p.timeout = milliseconds(1000 * kTimingScale);
   p.jitter = 0;
   p.backoff_max = p.interval;  // no backoff: every interval polls, faulted or not
   return p;
@@ -429,7 +433,7 @@ TEST_F(FaultMatrixTest, OnlyTheFaultedTargetSuffersAndItsFailureIsCountedByKind)
 
   Config config;
   config.poll = Quick();
-  config.http.connect_timeout = milliseconds(1000);
+  config.http.connect_timeout = milliseconds(1000 * kTimingScale);
   config.http.max_response_bytes = 256 * 1024;
   for (std::size_t i = 0; i < flink_names.size(); ++i) {
     FlinkClusterConfig f;
@@ -574,7 +578,7 @@ TEST_F(FaultMatrixTest, OnlyTheFaultedTargetSuffersAndItsFailureIsCountedByKind)
       if (Polls(samples, c.source, c.name, c.masters) < 2) return false;
     }
     return true;
-  }, milliseconds(60000))) << last_;
+  }, milliseconds(60000 * kTimingScale))) << last_;
   const std::map<std::string, std::string> before = ControlSeries(samples);
   for (const Control& c : controls) {
     // Enough of each control's series to notice a disturbance: a cluster's job, vertices,
@@ -607,7 +611,7 @@ TEST_F(FaultMatrixTest, OnlyTheFaultedTargetSuffersAndItsFailureIsCountedByKind)
       }
     }
     return true;
-  }, milliseconds(90000));
+  }, milliseconds(90000 * kTimingScale));
   EXPECT_TRUE(all_hold) << missing;
   EXPECT_EQ(failed_requests_, 0) << "the exporter stopped answering during the faults";
 

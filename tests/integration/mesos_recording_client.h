@@ -64,12 +64,13 @@ class MesosRecordingClient final : public HttpClient {
     }
     HttpRequest wrapped = request;
     // Where the stream really comes from: a standby redirects /api/v1 to the leader.
-    wrapped.on_stream_start = [this, serial, started = request.on_stream_start](std::string_view url) {
+    wrapped.on_stream_start = [this, serial, started = request.on_stream_start](std::string_view url,
+                                                                                 std::string_view type) {
       {
         std::lock_guard lock(mu_);
         streams_[static_cast<std::size_t>(serial - 1)].url = std::string(url);
       }
-      if (started) started(url);
+      return !started || started(url, type);
     };
     auto reader = std::make_shared<RecordIoReader>();
     wrapped.on_body = [this, serial, reader, consume = request.on_body](std::string_view chunk) {

@@ -6,7 +6,9 @@
 // false, which ends the exchange with the response), then the stream ends as the route says. A
 // request.cancel ends it at once with kUnavailable, also while it hangs. A non-2xx stream route,
 // or a request that does not stream, gets the chunks joined as an ordinary body. A streaming
-// request to an ordinary 2xx route gets its body as one chunk.
+// request to an ordinary 2xx route gets its body as one chunk. A stream route's Content-Type
+// goes to request.on_stream_start before the first chunk; when it refuses, the exchange ends
+// with the response and no chunk is handed over.
 #pragma once
 
 #include <chrono>
@@ -44,11 +46,12 @@ class FakeHttpClient final : public HttpClient {
   }
   // Replaces any route of `url`. Requests already streaming keep the route they started with.
   void RespondStream(const std::string& url, int status, std::vector<std::string> chunks,
-                     StreamEnd end = StreamEnd::kClose) {
+                     StreamEnd end = StreamEnd::kClose,
+                     std::string content_type = "application/json") {
     std::lock_guard lock(mu_);
     routes_.erase(url);
-    streams_[url] =
-        std::make_shared<const StreamRoute>(StreamRoute{status, std::move(chunks), end});
+    streams_[url] = std::make_shared<const StreamRoute>(
+        StreamRoute{status, std::move(chunks), end, std::move(content_type)});
   }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
@@ -67,7 +70,7 @@ class FakeHttpClient final : public HttpClient {
         if (!request.on_body || res.status < 200 || res.status > 299) return res;
         // A streaming request gets the body through on_body, in one piece.
         stream = std::make_shared<const StreamRoute>(
-            StreamRoute{res.status, {res.body}, StreamEnd::kClose});
+            StreamRoute{res.status, {res.body}, StreamEnd::kClose, ""});
       } else if (auto s = streams_.find(request.url); s != streams_.end()) {
         stream = s->second;
       } else {
@@ -108,6 +111,7 @@ class FakeHttpClient final : public HttpClient {
     int status = 200;
     std::vector<std::string> chunks;
     StreamEnd end = StreamEnd::kClose;
+    std::string content_type;
   };
 
   // Woken by StreamCancel::Cancel (through Attach) while a stream hangs.
@@ -119,6 +123,7 @@ class FakeHttpClient final : public HttpClient {
 
   static Result<HttpResponse> Stream(const HttpRequest& request, const StreamRoute& route) {
     HttpResponse response{route.status, {}, {}, request.url};
+    if (!route.content_type.empty()) response.headers["content-type"] = route.content_type;
     const bool ok_status = route.status >= 200 && route.status <= 299;
     if (!request.on_body || !ok_status) {
       for (const auto& c : route.chunks) response.body += c;
@@ -142,6 +147,9 @@ class FakeHttpClient final : public HttpClient {
       }
     } detach{request.cancel};
     auto is_cancelled = [&] { return request.cancel != nullptr && request.cancel->cancelled(); };
+    if (request.on_stream_start && !request.on_stream_start(request.url, route.content_type)) {
+      return response;
+    }
 
     for (const auto& chunk : route.chunks) {
       if (is_cancelled()) return cancelled;

@@ -468,6 +468,45 @@ TEST_F(HttplibClientTest, StreamBrokenAfterItsHeadersDeadlineIsUnavailable) {
       << response.status().ToString();
 }
 
+TEST_F(HttplibClientTest, StreamStartSeesTheContentTypeAndMayRefuseTheStream) {
+  a_.server().Post("/stream", [](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("text/html", [](std::size_t, httplib::DataSink& sink) {
+      sink.write("<html>", 6);
+      sink.done();
+      return true;
+    });
+  });
+  a_.Start();
+
+  for (const bool accept : {false, true}) {
+    SCOPED_TRACE(accept ? "accepted" : "refused");
+    HttplibClient client(options_);
+    HttpRequest request = Get(a_.Url("/stream"));
+    request.method = "POST";
+    request.body = "{}";
+    request.content_type = "application/json";
+    std::string seen_url;
+    std::string seen_type;
+    request.on_stream_start = [&](std::string_view url, std::string_view type) {
+      seen_url = url;
+      seen_type = type;
+      return accept;
+    };
+    std::string received;
+    request.on_body = [&](std::string_view piece) {
+      received += piece;
+      return true;
+    };
+    auto response = client.Send(request);
+    ASSERT_TRUE(response.ok()) << response.status().ToString();
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(response->headers["content-type"], "text/html");
+    EXPECT_EQ(seen_url, a_.Url("/stream"));
+    EXPECT_EQ(seen_type, "text/html");
+    EXPECT_EQ(received, accept ? "<html>" : "");
+  }
+}
+
 TEST_F(HttplibClientTest, GzipBodyIsDecoded) {
   std::string original;
   for (int i = 0; i < 2000; ++i) original += R"({"id":)" + std::to_string(i) + "},";

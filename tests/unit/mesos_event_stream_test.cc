@@ -334,6 +334,46 @@ TEST_F(MesosEventStreamTest, MalformedFramingEndsTheStream) {
   EXPECT_EQ(Observe(Stream()).agents.size(), 3u);
 }
 
+// A sign-in page or a proxy's error page answering 200 in place of the stream: named by its
+// Content-Type, not reported as broken RecordIO framing.
+TEST_F(MesosEventStreamTest, APageThatIsNotJsonIsAParseErrorNamingItsContentType) {
+  http.RespondStream(Api(kM1), 200, {"<html><body>Sign in</body></html>"}, StreamEnd::kClose,
+                     "text/html; charset=utf-8");
+  const Status end = Stream().SubscribeOnce(kM1);
+  EXPECT_EQ(end.code(), StatusCode::kParseError) << end.ToString();
+  EXPECT_NE(end.message().find("Content-Type text/html; charset=utf-8"), std::string::npos)
+      << end.ToString();
+  EXPECT_EQ(end.message().find("RecordIO"), std::string::npos) << end.ToString();
+  EXPECT_FALSE(Stream().HasState());
+  const std::vector<EndpointError> errors = Stream().TakeErrors();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].kind, "parse");
+}
+
+// The stream's own framing (Mesos answers application/json, never application/recordio) and a
+// missing Content-Type are both accepted.
+TEST_F(MesosEventStreamTest, JsonOrMissingContentTypeIsAccepted) {
+  for (const std::string type : {"application/json", ""}) {
+    http.RespondStream(Api(kM1), 200, {Record(V1("subscribed.json"))}, StreamEnd::kClose, type);
+    EXPECT_EQ(Stream().SubscribeOnce(kM1).code(), StatusCode::kUnavailable) << type;
+    EXPECT_TRUE(Stream().HasState()) << type;
+  }
+}
+
+// A record whose announced length is above max_record_bytes is too large, like an oversized
+// response body, and ends the stream before any of it is buffered.
+TEST_F(MesosEventStreamTest, ARecordAboveTheMaximumIsTooLarge) {
+  options.max_record_bytes = 1000;
+  http.RespondStream(Api(kM1), 200, {"1001\n" + std::string(1001, ' ')});
+  const Status end = Stream().SubscribeOnce(kM1);
+  EXPECT_EQ(end.code(), StatusCode::kTooLarge) << end.ToString();
+  EXPECT_NE(end.message().find("maximum of 1000 bytes"), std::string::npos) << end.ToString();
+  EXPECT_FALSE(Stream().HasState());
+  const std::vector<EndpointError> errors = Stream().TakeErrors();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].kind, "too_large");
+}
+
 TEST_F(MesosEventStreamTest, SilenceBeyondTheIdleTimeoutIsATimeout) {
   http.RespondStream(Api(kM1), 200, {Record(V1("subscribed.json"))}, StreamEnd::kIdleTimeout);
   const Status end = Stream().SubscribeOnce(kM1);

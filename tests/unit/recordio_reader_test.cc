@@ -101,11 +101,12 @@ TEST(RecordIoReaderTest, LeadingZerosAndTwentyDigitsAreALength) {
   EXPECT_EQ(records, std::vector<std::string>({"ok", ""}));
 }
 
-void ExpectFails(std::string_view stream, std::size_t max = 256u << 20) {
+void ExpectFails(std::string_view stream, std::size_t max = 256u << 20,
+                 StatusCode code = StatusCode::kParseError) {
   RecordIoReader reader(max);
   std::vector<std::string> records;
   Status s = reader.Feed(stream, records);
-  EXPECT_EQ(s.code(), StatusCode::kParseError) << stream;
+  EXPECT_EQ(s.code(), code) << stream;
   EXPECT_TRUE(records.empty()) << stream;
   EXPECT_FALSE(reader.AtRecordBoundary());
   // Failed for good: even well-formed input is refused until the stream is reconnected.
@@ -122,9 +123,15 @@ TEST(RecordIoReaderTest, BadLengthsFailForGood) {
   ExpectFails("5\r\nhello");
   ExpectFails("\n");                         // empty length
   ExpectFails("000000000000000000001\nx");   // 21 digits
-  ExpectFails("99999999999999999999\n");     // 20 digits, far above any maximum
-  ExpectFails("99999999999999999999999999");  // overflow, no newline needed to tell
-  ExpectFails("11\nhello world", 10);          // above the configured maximum
+}
+
+// A well-formed length above the maximum is a record too large to take, not a framing error:
+// it is counted as too_large, like an oversized response body.
+TEST(RecordIoReaderTest, LengthAboveTheMaximumIsTooLarge) {
+  ExpectFails("99999999999999999999\n", 256u << 20, StatusCode::kTooLarge);  // 20 digits
+  ExpectFails("11\nhello world", 10, StatusCode::kTooLarge);
+  // Past uint64 too, and no newline is needed to tell.
+  ExpectFails("99999999999999999999999999", 256u << 20, StatusCode::kTooLarge);
 }
 
 TEST(RecordIoReaderTest, MaximumIsInclusive) {
@@ -151,7 +158,7 @@ TEST(RecordIoReaderTest, BadLengthSplitAcrossChunks) {
 
   RecordIoReader small(100);
   EXPECT_TRUE(small.Feed("10", records).ok());
-  EXPECT_EQ(small.Feed("1\n", records).code(), StatusCode::kParseError) << "101 > 100";
+  EXPECT_EQ(small.Feed("1\n", records).code(), StatusCode::kTooLarge) << "101 > 100";
   EXPECT_TRUE(records.empty());
 }
 
