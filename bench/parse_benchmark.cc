@@ -16,19 +16,16 @@
 // it (jobs, vertices, subtasks, TaskManagers, agents, frameworks, tasks); the program aborts with
 // a message if one does not match. After the runs a summary prints the median CPU time per body
 // and the ratio ours / bare per payload (target: at most 1.3x).
-#include <unistd.h>
 
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
-#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -50,6 +47,8 @@
 #include "mesos/v1_json.h"
 #include "scenario/scenario_loader.h"
 #include "world/engine.h"
+// The summary of medians and ratios.
+#include "run_times_reporter.h"
 
 namespace fme::bench {
 namespace {
@@ -371,34 +370,15 @@ void OursParse(benchmark::State& state, const Payload* p) {
   SetThroughput(state, p->body.size());
 }
 
-__attribute__((format(printf, 2, 3))) void Print(std::ostream& out, const char* format, ...) {
-  char buf[512];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(buf, sizeof buf, format, args);
-  va_end(args);
-  out << buf;
-}
-
 // The console reporter, plus a per-payload summary of ours / bare once all runs are done.
-class SummaryReporter : public benchmark::ConsoleReporter {
+// CPU time, not wall time: the parse is single-threaded and its CPU time is its cost.
+class SummaryReporter : public RunTimesReporter {
  public:
-  using ConsoleReporter::ConsoleReporter;
-
-  void ReportRuns(const std::vector<Run>& reports) override {
-    ConsoleReporter::ReportRuns(reports);
-    for (const Run& r : reports) {
-      if (r.run_type != Run::RT_Iteration || r.error_occurred || r.iterations == 0) continue;
-      seconds_[r.run_name.function_name].push_back(r.cpu_accumulated_time /
-                                                   static_cast<double>(r.iterations));
-    }
-  }
+  SummaryReporter() : RunTimesReporter(Time::kCpu, DefaultOutputOptions()) {}
 
   void Finalize() override {
     ConsoleReporter::Finalize();
     std::ostream& out = GetOutputStream();
-    // CPU time, not wall time: on a shared machine the wall time also counts other processes'
-    // turns, while the parse is single-threaded and its CPU time is its cost.
     Print(out, "\nSummary: CPU time per body, median (min-max) over the runs; ratio ours / bare "
                "at the medians (worst-best pairing); target <= 1.3x\n");
     Print(out, "  %-24s %11s %26s %26s %22s\n", "payload", "bytes", "bare json::parse",
@@ -416,20 +396,6 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   }
 
  private:
-  struct Summary {
-    double median, min, max;
-  };
-
-  std::optional<Summary> Stats(const std::string& name) const {
-    auto it = seconds_.find(name);
-    if (it == seconds_.end() || it->second.empty()) return std::nullopt;
-    std::vector<double> v = it->second;
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    const double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    return Summary{median, v.front(), v.back()};
-  }
-
   // Microseconds below 10 ms, milliseconds above.
   static std::string Format(const Summary& s) {
     char buf[64];
@@ -440,8 +406,6 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     }
     return buf;
   }
-
-  std::map<std::string, std::vector<double>> seconds_;
 };
 
 }  // namespace
@@ -458,9 +422,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("BM_Bare/" + p.name).c_str(), fme::bench::BareParse, &p)->Unit(unit);
     benchmark::RegisterBenchmark(("BM_Ours/" + p.name).c_str(), fme::bench::OursParse, &p)->Unit(unit);
   }
-  fme::bench::SummaryReporter reporter(isatty(STDOUT_FILENO) != 0
-                                           ? benchmark::ConsoleReporter::OO_ColorTabular
-                                           : benchmark::ConsoleReporter::OO_Tabular);
+  fme::bench::SummaryReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;

@@ -17,20 +17,17 @@
 // renderings are checked to hold the same series with the same values, and the composed gzip is
 // checked to inflate to body + tail; the program aborts with a message if not. After the runs a
 // summary prints the medians and the ratio prometheus-cpp / ours.
-#include <unistd.h>
 
 #include <benchmark/benchmark.h>
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
-#include <optional>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -40,6 +37,7 @@
 #include "exposition/self_metrics.h"
 #include "exposition/snapshot_renderer.h"
 #include "server/snapshot_json.h"
+#include "run_times_reporter.h"
 #include "synthetic_snapshot.h"
 
 namespace fme::bench {
@@ -134,15 +132,6 @@ Fixture BuildFixture() {
                "%zu bytes, deflated %zu bytes; both renderings checked equivalent\n",
                f.series, f.targets, f.ours.size(), f.theirs.size(), f.gzip.deflate.size());
   return f;
-}
-
-__attribute__((format(printf, 2, 3))) void Print(std::ostream& out, const char* format, ...) {
-  char buf[512];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(buf, sizeof buf, format, args);
-  va_end(args);
-  out << buf;
 }
 
 void SetThroughput(benchmark::State& state, std::size_t bytes, std::size_t items) {
@@ -283,18 +272,9 @@ void BM_SnapshotJson(benchmark::State& state) {
 BENCHMARK(BM_SnapshotJson)->Unit(benchmark::kMillisecond);
 
 // The console reporter, plus a summary of the render figures once all runs are done.
-class SummaryReporter : public benchmark::ConsoleReporter {
+class SummaryReporter : public RunTimesReporter {
  public:
-  using ConsoleReporter::ConsoleReporter;
-
-  void ReportRuns(const std::vector<Run>& reports) override {
-    ConsoleReporter::ReportRuns(reports);
-    for (const Run& r : reports) {
-      if (r.run_type != Run::RT_Iteration || r.error_occurred || r.iterations == 0) continue;
-      seconds_[r.run_name.function_name].push_back(r.real_accumulated_time /
-                                                   static_cast<double>(r.iterations));
-    }
-  }
+  SummaryReporter() : RunTimesReporter(Time::kWall, DefaultOutputOptions()) {}
 
   void Finalize() override {
     ConsoleReporter::Finalize();
@@ -333,21 +313,6 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   }
 
  private:
-  struct Summary {
-    double median, min, max;
-    std::size_t runs;
-  };
-
-  std::optional<Summary> Stats(const std::string& name) const {
-    auto it = seconds_.find(name);
-    if (it == seconds_.end() || it->second.empty()) return std::nullopt;
-    std::vector<double> v = it->second;
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    const double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    return Summary{median, v.front(), v.back(), n};
-  }
-
   void Line(std::ostream& out, const std::string& name, const char* label, std::size_t bytes) const {
     const auto s = Stats(name);
     if (!s) return;
@@ -356,8 +321,6 @@ class SummaryReporter : public benchmark::ConsoleReporter {
                  static_cast<double>(bytes) / s->median / 1e9,
                  static_cast<double>(g_fixture->series) / s->median / 1e6);
   }
-
-  std::map<std::string, std::vector<double>> seconds_;
 };
 
 }  // namespace
@@ -368,9 +331,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   static const fme::bench::Fixture fixture = fme::bench::BuildFixture();
   fme::bench::g_fixture = &fixture;
-  fme::bench::SummaryReporter reporter(isatty(STDOUT_FILENO) != 0
-                                           ? benchmark::ConsoleReporter::OO_ColorTabular
-                                           : benchmark::ConsoleReporter::OO_Tabular);
+  fme::bench::SummaryReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;
