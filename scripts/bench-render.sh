@@ -12,19 +12,14 @@
 # Takes about a minute on 2 cores and 1.2 GB of memory. Run it on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/bench.sh
+source scripts/lib/bench.sh
 
 build_dir="${FME_BUILD_DIR:-build/dev}"
-if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
-  if [[ "$build_dir" == build/dev ]]; then
-    cmake --preset dev
-  else
-    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-  fi
-fi
-cmake --build "$build_dir" --target fme_bench_render -j "$(nproc)"
+fme_build "$build_dir" fme_bench_render
 
 export FME_BENCH_SERIES="${FME_BENCH_SERIES:-1000000}"
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(fme_machine); load: $(fme_load)"
 # Repetitions run in random order, so a slow phase of the machine does not hit one benchmark only.
 exec "$build_dir/bench/fme_bench_render" \
   --benchmark_repetitions="${FME_BENCH_REPETITIONS:-5}" \

@@ -24,6 +24,8 @@
 # is reported, not failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/bench.sh
+source scripts/lib/bench.sh
 
 mode=scale
 cycles=8
@@ -68,14 +70,7 @@ for tool in "${tools[@]}"; do
 done
 
 build_dir="${FME_BUILD_DIR:-build/dev}"
-if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
-  if [[ "$build_dir" == build/dev ]]; then
-    cmake --preset dev
-  else
-    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-  fi
-fi
-((build == 0)) || cmake --build "$build_dir" -j "$(nproc)" --target flink-mesos-exporter flink-mesos-sim
+((build == 0)) || fme_build "$build_dir" flink-mesos-exporter flink-mesos-sim
 
 out="${out:-build/bench-scale-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
@@ -131,19 +126,8 @@ expected_flink="$(jq '[.flink[] | select(.on_mesos)] | length' "$out/ports.json"
   echo "    discover_flink: {}"
 } >"$out/exporter.yml"
 
-listening() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=22290
-while listening "$port"; do port=$((port + 1)); done
-base="http://127.0.0.1:$port"
-"$build_dir/exporter/flink-mesos-exporter" --config.file="$out/exporter.yml" \
-  --web.listen-address="127.0.0.1:$port" >"$out/exporter.log" 2>&1 &
-exporter_pid=$!
+fme_start_exporter "$build_dir" "$out/exporter.yml" 22290 "$out/exporter.log" bench-scale
 pids+=("$exporter_pid")
-for _ in $(seq 100); do
-  curl -sf "$base/-/healthy" >/dev/null && break
-  kill -0 "$exporter_pid" 2>/dev/null || { cat "$out/exporter.log" >&2; echo "bench-scale: the exporter did not start" >&2; exit 1; }
-  sleep 0.1
-done
 
 alive() {
   kill -0 "$exporter_pid" 2>/dev/null && kill -0 "$sim_pid" 2>/dev/null && return 0
@@ -189,7 +173,7 @@ curl -sSf --max-time 60 -H 'Accept-Encoding: gzip' "$base/metrics" -o "$out/expo
 # polling goes on. Load run: wrk only, plain then gzip.
 quiet=$((cycles * interval))
 [[ "$mode" == load ]] && quiet=0
-load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+load_start="$(fme_load)"
 hwm_since_start_kb="$(field_kb VmHWM)"
 echo 5 >"/proc/$exporter_pid/clear_refs" 2>/dev/null || true  # resets VmHWM: the window's peak
 rss0_kb="$(field_kb VmRSS)"
@@ -267,7 +251,7 @@ ticks_scrape1="$(cpu_ticks)"
 rss_scrape1_kb="$(field_kb VmRSS)"
 hwm_scrape_kb="$(field_kb VmHWM)"
 fds_scrape1="$(fds)"
-load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
+load_end="$(fme_load)"
 if ((quiet == 0)); then
   ticks1="$ticks_scrape1"
   t1="$(date +%s.%N)"
@@ -288,7 +272,7 @@ measured="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
 cycles_measured="$(awk -v s="$measured" -v i="$interval" 'BEGIN { printf "%.2f", s / i }')"
 
 echo
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); load at start: $load_start, at end: $load_end"
+echo "machine: $(fme_machine); load at start: $load_start, at end: $load_end"
 echo "scenario: $(jq -r '.scenario' "$out/ports.json") ($scenario): $expected_flink Flink clusters on Mesos, $(jq '.mesos.agents | length' "$out/ports.json") agents; poll interval ${interval}s"
 if [[ "$mode" == load ]]; then
   echo "mode: load; wrk -t$wrk_threads -c$wrk_connections, plain then gzip, ${load_duration} s each, polling going on; output in $out"

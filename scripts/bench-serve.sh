@@ -16,6 +16,8 @@
 # missed target is reported, not failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/bench.sh
+source scripts/lib/bench.sh
 
 build_dir="${FME_BUILD_DIR:-build/dev}"
 series="${FME_BENCH_SERIES:-200000}"
@@ -29,14 +31,7 @@ for tool in wrk curl gzip; do
   command -v "$tool" >/dev/null || { echo "bench-serve: $tool is not installed" >&2; exit 1; }
 done
 
-if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
-  if [[ "$build_dir" == build/dev ]]; then
-    cmake --preset dev
-  else
-    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-  fi
-fi
-cmake --build "$build_dir" --target fme_bench_serve -j "$(nproc)"
+fme_build "$build_dir" fme_bench_serve
 
 work="$(mktemp -d)"
 server_pid=""
@@ -94,7 +89,7 @@ if ! same_body "$work/exporter.txt" "$work/baseline.txt"; then
   exit 1
 fi
 echo "responses checked: plain $(wc -c <"$work/exporter.txt") bytes, gzip $(wc -c <"$work/exporter.gz") bytes (exporter), identical content from both servers"
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(fme_machine); load: $(fme_load)"
 echo "wrk -t${wrk_threads} -c${wrk_connections} -d${wrk_duration}, ${rounds} round(s)"
 echo
 
