@@ -39,8 +39,12 @@ std::optional<int64_t> Integer(const nlohmann::json& obj, std::string_view key) 
 
 std::optional<double> TimestampSeconds(const nlohmann::json& obj, std::string_view key) {
   std::optional<double> ms = Finite(obj, key);
-  if (!ms || *ms <= 0) return std::nullopt;
-  return *ms / 1000.0;
+  if (!ms) return std::nullopt;
+  // Checked after the division: a subnormal millisecond count (4.9e-324) is positive but
+  // divides to 0, which would read as 1970.
+  const double seconds = *ms / 1000.0;
+  if (!(seconds > 0)) return std::nullopt;
+  return seconds;
 }
 
 std::optional<double> DurationSeconds(const nlohmann::json& obj, std::string_view key) {

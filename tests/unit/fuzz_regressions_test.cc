@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -68,6 +69,21 @@ TEST(FuzzRegressionsTest, FlinkVertexSubtaskCountsSaturateAndSkipNegatives) {
   EXPECT_EQ(counts[static_cast<size_t>(FlinkExecutionState::kRunning)], INT64_MAX);
   EXPECT_EQ(counts[static_cast<size_t>(FlinkExecutionState::kUnknown)], 2);
   EXPECT_EQ(counts[static_cast<size_t>(FlinkExecutionState::kFailed)], 0);
+}
+
+// flink_jobs_overview_fuzzer (its invariant "timestamps are positive"), in the long run: a job
+// with "start-time":4.9e-324. The millisecond value was checked to be positive before it was
+// divided by 1000, and the smallest subnormal double divides to 0: a start time of 1970 instead
+// of none. Every Flink timestamp goes through the same reader, so job details, checkpoints,
+// exceptions and TaskManagers had the same defect.
+TEST(FuzzRegressionsTest, FlinkSubnormalTimestampIsAbsentNotZero) {
+  Result<std::vector<FlinkJobSummary>> jobs = ParseFlinkJobsOverview(
+      R"({"jobs":[{"jid":"a","state":"RUNNING","start-time":4.9e-324,)"
+      R"("last-modification":1712000000000}]})");
+  ASSERT_TRUE(jobs.ok()) << jobs.status().ToString();
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ((*jobs)[0].start_timestamp, std::nullopt);
+  EXPECT_EQ((*jobs)[0].last_modification_timestamp, std::optional<double>(1712000000.0));
 }
 
 // mesos_v0_fuzzer harness, on an input written for it: /master/slaves with an attribute value
