@@ -12,7 +12,7 @@
 # Takes about a minute on 2 cores and 1.2 GB of memory. Run it on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=scripts/lib/bench.sh
+# shellcheck source=lib/bench.sh source-path=SCRIPTDIR
 source scripts/lib/bench.sh
 
 build_dir="${FME_BUILD_DIR:-build/dev}"

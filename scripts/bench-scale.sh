@@ -24,7 +24,7 @@
 # is reported, not failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=scripts/lib/bench.sh
+# shellcheck source=lib/bench.sh source-path=SCRIPTDIR
 source scripts/lib/bench.sh
 
 mode=scale

@@ -16,7 +16,7 @@
 # missed target is reported, not failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=scripts/lib/bench.sh
+# shellcheck source=lib/bench.sh source-path=SCRIPTDIR
 source scripts/lib/bench.sh
 
 build_dir="${FME_BUILD_DIR:-build/dev}"

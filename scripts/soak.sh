@@ -18,6 +18,8 @@
 # Exits non-zero when a scrape or a reload fails, or the exporter or the simulator dies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/bench.sh source-path=SCRIPTDIR
+source scripts/lib/bench.sh
 
 duration=1800
 speed=4
@@ -44,10 +46,7 @@ done
 
 build_dir="${FME_BUILD_DIR:-build/soak}"
 if [[ -z "${FME_SOAK_NO_BUILD:-}" ]]; then
-  if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
-    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFME_BUILD_TESTS=OFF -DFME_BUILD_BENCHMARKS=OFF
-  fi
-  cmake --build "$build_dir" -j "$(nproc)" --target flink-mesos-exporter flink-mesos-sim
+  fme_build "$build_dir" flink-mesos-exporter flink-mesos-sim
 fi
 
 out="${out:-build/soak-$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -95,19 +94,8 @@ write_config() {  # $1: poll timeout; alternated by the reloads
 }
 write_config 4s
 
-listening() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=22190
-while listening "$port"; do port=$((port + 1)); done
-base="http://127.0.0.1:$port"
-"$build_dir/exporter/flink-mesos-exporter" --config.file="$out/exporter.yml" \
-  --web.listen-address="127.0.0.1:$port" >"$out/exporter.log" 2>&1 &
-exporter_pid=$!
+fme_start_exporter "$build_dir" "$out/exporter.yml" 22190 "$out/exporter.log" soak.sh
 pids+=("$exporter_pid")
-for _ in $(seq 100); do
-  curl -sf "$base/-/healthy" >/dev/null && break
-  kill -0 "$exporter_pid" 2>/dev/null || { cat "$out/exporter.log" >&2; echo "soak.sh: the exporter did not start" >&2; exit 1; }
-  sleep 0.1
-done
 
 start=$(date +%s)
 deadline=$((start + duration))
